@@ -1,0 +1,15 @@
+/**
+ * Node.js request helpers shared by the Express and Koa adapters: request id, client address
+ * through trusted proxies only, user agent, and a {@link SecurityContext} built from them.
+ *
+ * @module @secbot/core/node
+ */
+export type { SecurityContext } from '../security-context.js';
+export {
+  createNodeContext,
+  createRequestInfo,
+  type NodeRequestLike,
+  type RequestInfo,
+  type RequestInfoOptions,
+} from './request-info.js';
+export { compileTrustProxy, resolveClientIp, type TrustFn, type TrustProxy } from './trust-proxy.js';

@@ -1,0 +1,171 @@
+import type { DecisionReason } from './decision.js';
+import type { SecbotErrorCode } from './error-codes.js';
+import type { ActorRef, AuthMethod, TargetRef } from './principal.js';
+
+/** How serious an alert or finding is. */
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+/** One grant added or removed by a policy change. */
+export interface GrantChange {
+  /** Role the grant belongs to. */
+  readonly role: string;
+  /** Whether it is an allow or a deny rule. */
+  readonly effect: 'allow' | 'deny';
+  /** The grant as written, e.g. `transcripts:read` or `transcripts:read when owner`. */
+  readonly grant: string;
+}
+
+/** What a policy change does, for reviewers and the audit trail. */
+export interface PolicyDiff {
+  /** Roles the change creates. */
+  readonly rolesAdded: readonly string[];
+  /** Roles the change deletes. */
+  readonly rolesRemoved: readonly string[];
+  /** Grants the change adds. */
+  readonly grantsAdded: readonly GrantChange[];
+  /** Grants the change removes. */
+  readonly grantsRemoved: readonly GrantChange[];
+}
+
+/**
+ * The payload of each security event, by event name. An interface, so an application can add
+ * its own events by declaration merging (`declare module '@secbot/core' { interface SecurityEventPayloads { ... } }`).
+ */
+export interface SecurityEventPayloads {
+  /** A principal authenticated. */
+  'auth.success': { readonly actor: ActorRef; readonly provider: string; readonly method: AuthMethod };
+  /** An authentication attempt failed. `username` is the claimed name, never a password or token. */
+  'auth.failure': {
+    readonly provider: string;
+    readonly method: AuthMethod;
+    readonly code: SecbotErrorCode;
+    readonly username?: string;
+    /** A provider-specific reason for operators, e.g. `password-expired`. */
+    readonly detail?: string;
+  };
+  /** A username or client address was locked out after repeated failures. */
+  'auth.lockout': {
+    readonly scope: 'user' | 'ip';
+    readonly key: string;
+    readonly failures: number;
+    readonly retryAfterSec: number;
+  };
+  /** An access check allowed an action (usually sampled). */
+  'access.granted': {
+    readonly actor: ActorRef;
+    readonly permission: string;
+    readonly target?: TargetRef;
+    readonly role?: string;
+    readonly rule?: string;
+  };
+  /** An access check denied an action. */
+  'access.denied': {
+    readonly actor: ActorRef;
+    readonly permission: string;
+    readonly target?: TargetRef;
+    readonly reason: DecisionReason;
+    readonly role?: string;
+    readonly rule?: string;
+  };
+  /** Someone proposed a policy change. */
+  'policy.change.proposed': {
+    readonly changeId: string;
+    readonly by: string;
+    readonly baseVersion: string;
+    readonly diff: PolicyDiff;
+  };
+  /** Someone approved a policy change. */
+  'policy.change.approved': {
+    readonly changeId: string;
+    readonly by: string;
+    readonly approvals: number;
+    readonly required: number;
+  };
+  /** A policy change took effect. `approvedBy` lists who approved it. */
+  'policy.change.applied': {
+    readonly changeId: string;
+    readonly proposedBy: string;
+    readonly approvedBy: readonly string[];
+    readonly fromVersion: string;
+    readonly toVersion: string;
+    readonly diff: PolicyDiff;
+  };
+  /** A key was rotated; `scope` names what it protects (e.g. `kek`, `tenant:acme`). */
+  'key.rotated': { readonly keyId: string; readonly previousKeyId?: string; readonly scope: string };
+  /** A ciphertext failed to open: tampering, a wrong context, or a destroyed key. */
+  'crypto.decrypt_failed': {
+    readonly code: SecbotErrorCode;
+    readonly keyId?: string;
+    readonly context?: Readonly<Record<string, string>>;
+  };
+  /** A chat message arrived (metadata only, never its text). */
+  'message.received': {
+    readonly actor?: ActorRef;
+    readonly conversationId?: string;
+    readonly length: number;
+  };
+  /** Personal data or secrets were removed from a message. */
+  'message.redacted': {
+    readonly direction: 'inbound' | 'outbound';
+    readonly conversationId?: string;
+    readonly findings: readonly { readonly type: string; readonly count: number }[];
+  };
+  /** A detection rule fired. */
+  'alert.raised': {
+    readonly alertId: string;
+    readonly ruleId: string;
+    readonly severity: Severity;
+    readonly summary: string;
+    readonly groupKey: string;
+    readonly count: number;
+  };
+  /** Verification found the audit chain broken. */
+  'audit.chain_broken': { readonly seq: number; readonly reason: string; readonly source: string };
+}
+
+/** Every security event name. */
+export type SecurityEventType = keyof SecurityEventPayloads;
+
+/** Fields every event carries, whatever its type. */
+export interface SecurityEventBase<T extends SecurityEventType = SecurityEventType> {
+  /** The event name. */
+  readonly type: T;
+  /** When it happened, epoch milliseconds. */
+  readonly ts: number;
+  /** The request or turn it belongs to. */
+  readonly requestId?: string;
+  /** The tenant it belongs to. */
+  readonly tenantId?: string;
+  /** The transport, e.g. `http`. */
+  readonly channel?: string;
+  /** The client address. */
+  readonly ip?: string;
+}
+
+/** A security event; with no type argument, the discriminated union of all of them. */
+export type SecurityEvent<T extends SecurityEventType = SecurityEventType> = {
+  [K in T]: SecurityEventBase<K> & SecurityEventPayloads[K];
+}[T];
+
+/** What a caller passes to emit: the event without `type`, and `ts` optional (the bus's clock fills it). */
+export type SecurityEventInput<T extends SecurityEventType> = Omit<SecurityEventBase<T>, 'type' | 'ts'> & {
+  readonly ts?: number;
+} & SecurityEventPayloads[T];
+
+/** Every security event name, at run time. */
+export const securityEventTypes = [
+  'auth.success',
+  'auth.failure',
+  'auth.lockout',
+  'access.granted',
+  'access.denied',
+  'policy.change.proposed',
+  'policy.change.approved',
+  'policy.change.applied',
+  'key.rotated',
+  'crypto.decrypt_failed',
+  'message.received',
+  'message.redacted',
+  'alert.raised',
+  'audit.chain_broken',
+] as const satisfies readonly SecurityEventType[];

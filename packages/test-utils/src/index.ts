@@ -1,0 +1,13 @@
+/**
+ * Test helpers for secbot and for code that extends it: the {@link runStoreSuite} conformance
+ * suite every `Store` implementation must pass, and a frozen clock.
+ *
+ * @module @secbot/test-utils
+ */
+export { createManualClock, type ManualClock } from './manual-clock.js';
+export {
+  runStoreSuite,
+  type StoreSuiteContext,
+  type StoreSuiteOptions,
+  type SuiteClock,
+} from './store-suite.js';
