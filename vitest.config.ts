@@ -24,7 +24,11 @@ export default defineConfig({
         name,
         root: `${root}packages/${name}`,
         include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-        typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: `${root}tsconfig.json` },
+        typecheck: {
+          enabled: true,
+          include: ['test/**/*.test-d.ts'],
+          tsconfig: `${root}packages/${name}/tsconfig.json`,
+        },
         testTimeout: 20_000,
         hookTimeout: 30_000,
       },

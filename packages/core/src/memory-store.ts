@@ -151,7 +151,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         expiresAt: 0,
       };
       const count = entry.log.add(at, windowMs, by);
-      entry.expiresAt = Math.max(entry.expiresAt, entry.log.newest() + windowMs);
+      entry.expiresAt = entry.log.newest() + windowMs;
       put(key, entry, at);
       return { count, resetAt: entry.log.oldest() + windowMs };
     },

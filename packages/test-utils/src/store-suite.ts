@@ -26,7 +26,7 @@ export interface StoreSuiteOptions {
 }
 
 /**
- * The conformance suite every {@link Store} implementation must pass: the memory store and
+ * The conformance suite every `Store` implementation (from `@secbot/core`) must pass: the memory store and
  * the Redis store run exactly these tests. Call it at the top level of a vitest test file.
  *
  * @param name - Name of the implementation, shown in the test report.

@@ -1,0 +1,77 @@
+import { cpus } from 'node:os';
+
+/** One contestant: a name and an operation, sync or async, run back to back. */
+export interface Contestant {
+  readonly name: string;
+  readonly run: () => unknown;
+}
+
+/** Throughput of one contestant. */
+export interface Measurement {
+  readonly name: string;
+  readonly opsPerSec: number;
+}
+
+const sleep = () => new Promise((resolve) => setImmediate(resolve));
+
+async function timeBatch(run: () => unknown, n: number): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) {
+    const result = run();
+    if (result instanceof Promise) await result;
+  }
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/**
+ * Ops per second of `run`: batches sized to take ~50 ms, several rounds after a warm-up, median
+ * round reported. Calls run back to back, so per-call timer overhead does not distort fast operations.
+ */
+export async function measure(contestant: Contestant, rounds = 7): Promise<Measurement> {
+  let n = 64;
+  while ((await timeBatch(contestant.run, n)) < 50 && n < 1 << 26) n *= 2;
+  await timeBatch(contestant.run, n);
+  const rates: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    await sleep();
+    rates.push((n / (await timeBatch(contestant.run, n))) * 1000);
+  }
+  rates.sort((a, b) => a - b);
+  return { name: contestant.name, opsPerSec: rates[Math.floor(rates.length / 2)] ?? 0 };
+}
+
+const format = (ops: number): string =>
+  ops >= 1e6
+    ? `${(ops / 1e6).toFixed(2)} M/s`
+    : ops >= 1e3
+      ? `${(ops / 1e3).toFixed(1)} k/s`
+      : `${ops.toFixed(0)} /s`;
+
+/** Print where the figures come from: Node version, CPU, cores. */
+export function printEnvironment(): void {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`Node ${process.version} on ${cpu} (${cpus().length} cores)`);
+}
+
+/**
+ * Measure ours and the peers in one run and print each with its ratio to ours
+ * (ratio = ours / peer: above 1 means ours is faster).
+ */
+export async function compare(
+  title: string,
+  ours: Contestant,
+  peers: readonly Contestant[],
+): Promise<Measurement[]> {
+  const results: Measurement[] = [];
+  for (const contestant of [ours, ...peers]) results.push(await measure(contestant));
+  const [mine, ...theirs] = results as [Measurement, ...Measurement[]];
+  console.log(`\n${title}`);
+  console.log(`  ${mine.name.padEnd(44)} ${format(mine.opsPerSec).padStart(12)}`);
+  for (const peer of theirs) {
+    const ratio = mine.opsPerSec / peer.opsPerSec;
+    console.log(
+      `  ${peer.name.padEnd(44)} ${format(peer.opsPerSec).padStart(12)}   ours/peer = ${ratio.toFixed(2)}x`,
+    );
+  }
+  return results;
+}
