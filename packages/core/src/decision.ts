@@ -9,7 +9,9 @@ export type DecisionReason =
   /** A grant matched but its condition did not hold. */
   | 'condition-failed'
   /** The role was held in another tenant than the resource's. */
-  | 'tenant-mismatch';
+  | 'tenant-mismatch'
+  /** The permission is not well-formed (`resource:action` segments); nothing can grant it. */
+  | 'invalid-permission';
 
 /** The explained outcome of an access check. */
 export interface Decision {

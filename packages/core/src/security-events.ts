@@ -25,6 +25,12 @@ export interface PolicyDiff {
   readonly grantsAdded: readonly GrantChange[];
   /** Grants the change removes. */
   readonly grantsRemoved: readonly GrantChange[];
+  /** Inheritance links the change adds: `role` will inherit `parent`. */
+  readonly inheritsAdded: readonly { readonly role: string; readonly parent: string }[];
+  /** Inheritance links the change removes. */
+  readonly inheritsRemoved: readonly { readonly role: string; readonly parent: string }[];
+  /** Roles whose scope changes (e.g. from `tenant` to `platform`). */
+  readonly scopesChanged: readonly { readonly role: string; readonly from: string; readonly to: string }[];
 }
 
 /**

@@ -39,7 +39,12 @@ describe('security event types', () => {
     bus.on('access.denied', (event) => {
       expectTypeOf(event.actor.id).toEqualTypeOf<string>();
       expectTypeOf(event.reason).toEqualTypeOf<
-        'granted' | 'no-grant' | 'denied-by-rule' | 'condition-failed' | 'tenant-mismatch'
+        | 'granted'
+        | 'no-grant'
+        | 'denied-by-rule'
+        | 'condition-failed'
+        | 'tenant-mismatch'
+        | 'invalid-permission'
       >();
     });
   });
