@@ -123,7 +123,10 @@ export function compileRoles(
     for (const effect of ['allow', 'deny'] as const) {
       for (const rule of role[effect]) {
         let entry = own.get(rule.pattern);
-        if (entry === undefined) own.set(rule.pattern, (entry = { allow: [], deny: [] }));
+        if (entry === undefined) {
+          entry = { allow: [], deny: [] };
+          own.set(rule.pattern, entry);
+        }
         entry[effect].push(makeRule(name, rule, effect));
       }
     }

@@ -160,7 +160,7 @@ export class Decider {
     const cached = this.bindings.get(roles);
     // The cache is keyed by the array, but checked against a copy of its contents: an application
     // that mutates a principal's roles array gets a fresh binding, never a stale one.
-    if (cached !== undefined && cached.matches(roles, subject.tenantId)) return cached;
+    if (cached?.matches(roles, subject.tenantId)) return cached;
     const binding = this.bind(roles, subject.tenantId);
     this.bindings.set(roles, binding);
     return binding;
@@ -178,9 +178,9 @@ export class Decider {
         if (this.roles.get(name)?.scope === 'platform') platform.push(name);
         continue;
       }
-      let names = byTenant.get(tenant);
-      if (names === undefined) byTenant.set(tenant, (names = []));
-      names.push(name);
+      const names = byTenant.get(tenant);
+      if (names === undefined) byTenant.set(tenant, [name]);
+      else names.push(name);
     }
     return new Binding(this, [...roles], tenantId, byTenant, platform);
   }
