@@ -33,6 +33,7 @@ export const httpStatusByCode = {
   AUDIT_CHAIN_BROKEN: 500,
   STORE_UNAVAILABLE: 503,
   STORE_KEY_CONFLICT: 500,
+  STORE_CONFLICT: 409,
   ALERT_DELIVERY_FAILED: 502,
 } as const satisfies Record<string, number>;
 
@@ -72,6 +73,7 @@ export const publicMessageByCode: Readonly<Record<SecbotErrorCode, string>> = {
   AUDIT_CHAIN_BROKEN: 'Internal server error',
   STORE_UNAVAILABLE: 'Service unavailable',
   STORE_KEY_CONFLICT: 'Internal server error',
+  STORE_CONFLICT: 'Conflict',
   ALERT_DELIVERY_FAILED: 'Bad gateway',
 };
 

@@ -87,6 +87,8 @@ export interface SecurityEventPayloads {
     readonly approvals: number;
     readonly required: number;
   };
+  /** Someone rejected a policy change; it can never be applied. */
+  'policy.change.rejected': { readonly changeId: string; readonly by: string; readonly reason: string };
   /** A policy change took effect. `approvedBy` lists who approved it. */
   'policy.change.applied': {
     readonly changeId: string;
@@ -98,6 +100,8 @@ export interface SecurityEventPayloads {
   };
   /** A key was rotated; `scope` names what it protects (e.g. `kek`, `tenant:acme`). */
   'key.rotated': { readonly keyId: string; readonly previousKeyId?: string; readonly scope: string };
+  /** Keys were destroyed (crypto-shredding): everything they protected is now unreadable. */
+  'key.destroyed': { readonly keyIds: readonly string[]; readonly scope: string; readonly by?: string };
   /** A ciphertext failed to open: tampering, a wrong context, or a destroyed key. */
   'crypto.decrypt_failed': {
     readonly code: SecbotErrorCode;
@@ -167,8 +171,10 @@ export const securityEventTypes = [
   'access.denied',
   'policy.change.proposed',
   'policy.change.approved',
+  'policy.change.rejected',
   'policy.change.applied',
   'key.rotated',
+  'key.destroyed',
   'crypto.decrypt_failed',
   'message.received',
   'message.redacted',

@@ -332,10 +332,16 @@ export function createRbac<const P extends string = string, R extends object = R
     },
   };
 
-  registerControl<RbacUpdateResult>(rbac, (next) => {
-    const loaded = load(next, state.decider.roles);
-    state = loaded.state;
-    return { version: state.version, recompiled: loaded.recompiled };
+  registerControl<RbacUpdateResult>(rbac, {
+    apply: (next) => {
+      const loaded = load(next, state.decider.roles);
+      state = loaded.state;
+      return { version: state.version, recompiled: loaded.recompiled };
+    },
+    // compile with this rbac's conditions and vocabulary, without putting the result in force
+    check: (next) => {
+      load(next, state.decider.roles);
+    },
   });
   return rbac;
 }

@@ -4,15 +4,20 @@ import { SecbotError } from '@secbot/core';
 // rbac.update() uses that capability directly; once createPolicyAdmin takes control, update()
 // refuses, and only the admin, after the required approvals, can apply a policy. The capability
 // is held in this module's WeakMap and never exposed on the Rbac object.
-interface Control<T> {
+/** What an Rbac hands its policy admin: apply a policy, or only compile it to see that it would load. */
+export interface Capability<T> {
   readonly apply: (policy: unknown) => T;
+  readonly check: (policy: unknown) => void;
+}
+
+interface Control<T> extends Capability<T> {
   governed: boolean;
 }
 
 const controls = new WeakMap<object, Control<unknown>>();
 
-export function registerControl<T>(rbac: object, apply: (policy: unknown) => T): void {
-  controls.set(rbac, { apply, governed: false });
+export function registerControl<T>(rbac: object, capability: Capability<T>): void {
+  controls.set(rbac, { ...capability, governed: false });
 }
 
 export function isGoverned(rbac: object): boolean {
@@ -20,7 +25,7 @@ export function isGoverned(rbac: object): boolean {
 }
 
 /** Take exclusive control of an Rbac's policy; from now on its update() refuses. */
-export function takeControl<T>(rbac: object): (policy: unknown) => T {
+export function takeControl<T>(rbac: object): Capability<T> {
   const control = controls.get(rbac) as Control<T> | undefined;
   if (control === undefined) {
     throw new SecbotError('CONFIG_INVALID', 'policy admin: rbac was not made by createRbac', {
@@ -37,7 +42,7 @@ export function takeControl<T>(rbac: object): (policy: unknown) => T {
     );
   }
   control.governed = true;
-  return control.apply;
+  return { apply: control.apply, check: control.check };
 }
 
 export function applyUngoverned<T>(rbac: object, policy: unknown): T {
