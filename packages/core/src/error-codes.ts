@@ -20,6 +20,12 @@ export const httpStatusByCode = {
   AUTH_LOCKED_OUT: 429,
   AUTH_SESSION_INVALID: 401,
   AUTH_MFA_REQUIRED: 401,
+  AUTH_PASSWORD_EXPIRED: 401,
+  AUTH_PASSWORD_MUST_CHANGE: 401,
+  AUTH_ACCOUNT_DISABLED: 401,
+  AUTH_ACCOUNT_EXPIRED: 401,
+  AUTH_ACCOUNT_LOCKED: 401,
+  AUTH_ACCOUNT_RESTRICTED: 401,
   AUTH_PROVIDER_UNAVAILABLE: 503,
   RBAC_DENIED: 403,
   POLICY_CHANGE_NOT_FOUND: 404,
@@ -35,6 +41,7 @@ export const httpStatusByCode = {
   STORE_KEY_CONFLICT: 500,
   STORE_CONFLICT: 409,
   ALERT_DELIVERY_FAILED: 502,
+  TLS_PIN_MISMATCH: 502,
 } as const satisfies Record<string, number>;
 
 /** The stable code carried by every {@link SecbotError}; `switch (err.code)` narrows on it. */
@@ -60,6 +67,12 @@ export const publicMessageByCode: Readonly<Record<SecbotErrorCode, string>> = {
   AUTH_LOCKED_OUT: 'Too many requests',
   AUTH_SESSION_INVALID: 'Authentication failed',
   AUTH_MFA_REQUIRED: 'Additional authentication required',
+  AUTH_PASSWORD_EXPIRED: 'Authentication failed',
+  AUTH_PASSWORD_MUST_CHANGE: 'Authentication failed',
+  AUTH_ACCOUNT_DISABLED: 'Authentication failed',
+  AUTH_ACCOUNT_EXPIRED: 'Authentication failed',
+  AUTH_ACCOUNT_LOCKED: 'Authentication failed',
+  AUTH_ACCOUNT_RESTRICTED: 'Authentication failed',
   AUTH_PROVIDER_UNAVAILABLE: 'Service unavailable',
   RBAC_DENIED: 'Forbidden',
   POLICY_CHANGE_NOT_FOUND: 'Not found',
@@ -75,6 +88,7 @@ export const publicMessageByCode: Readonly<Record<SecbotErrorCode, string>> = {
   STORE_KEY_CONFLICT: 'Internal server error',
   STORE_CONFLICT: 'Conflict',
   ALERT_DELIVERY_FAILED: 'Bad gateway',
+  TLS_PIN_MISMATCH: 'Bad gateway',
 };
 
 /** Every code, in declaration order. */

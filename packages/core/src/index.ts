@@ -21,6 +21,7 @@ export {
   type SecurityEventBus,
   type SecurityEventListener,
 } from './event-bus.js';
+export type { Credentials, IdentityProvider } from './identity-provider.js';
 export type { KeyProvider, WrapContext, WrappedKey } from './key-provider.js';
 export {
   createMemoryStore,
