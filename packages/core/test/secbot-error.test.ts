@@ -47,10 +47,20 @@ describe('error codes', () => {
           'AUTH_TOKEN_EXPIRED',
           'AUTH_TOKEN_REVOKED',
           'AUTH_INVALID_CREDENTIALS',
+          'AUTH_SESSION_INVALID',
+          'AUTH_PASSWORD_EXPIRED',
+          'AUTH_PASSWORD_MUST_CHANGE',
+          'AUTH_ACCOUNT_DISABLED',
+          'AUTH_ACCOUNT_EXPIRED',
+          'AUTH_ACCOUNT_LOCKED',
+          'AUTH_ACCOUNT_RESTRICTED',
         ] as const
       ).map((code) => publicMessageByCode[code]),
     );
     expect(messages.size).toBe(1);
+    for (const code of ['AUTH_ACCOUNT_DISABLED', 'AUTH_PASSWORD_EXPIRED', 'AUTH_ACCOUNT_LOCKED'] as const) {
+      expect(httpStatusByCode[code]).toBe(httpStatusByCode.AUTH_INVALID_CREDENTIALS);
+    }
   });
 });
 
