@@ -23,12 +23,23 @@ async function timeBatch(run: () => unknown, n: number): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
+/** Tuning of {@link measure} and {@link compare}. */
+export interface MeasureOptions {
+  /** Rounds timed after the warm-up; the median is reported. Default 7. */
+  readonly rounds?: number;
+  /**
+   * Calls in the first calibration batch, doubled until a batch takes ~50 ms. Default 64; lower it
+   * for operations of several milliseconds (1 MiB encryptions), or the minimum batch alone takes seconds.
+   */
+  readonly startBatch?: number;
+}
+
 /**
  * Ops per second of `run`: batches sized to take ~50 ms, several rounds after a warm-up, median
  * round reported. Calls run back to back, so per-call timer overhead does not distort fast operations.
  */
-export async function measure(contestant: Contestant, rounds = 7): Promise<Measurement> {
-  let n = 64;
+export async function measure(contestant: Contestant, rounds = 7, startBatch = 64): Promise<Measurement> {
+  let n = Math.max(1, Math.floor(startBatch));
   while ((await timeBatch(contestant.run, n)) < 50 && n < 1 << 26) n *= 2;
   await timeBatch(contestant.run, n);
   const rates: number[] = [];
@@ -61,9 +72,11 @@ export async function compare(
   title: string,
   ours: Contestant,
   peers: readonly Contestant[],
+  options: MeasureOptions = {},
 ): Promise<Measurement[]> {
   const results: Measurement[] = [];
-  for (const contestant of [ours, ...peers]) results.push(await measure(contestant));
+  for (const contestant of [ours, ...peers])
+    results.push(await measure(contestant, options.rounds, options.startBatch));
   const [mine, ...theirs] = results as [Measurement, ...Measurement[]];
   console.log(`\n${title}`);
   console.log(`  ${mine.name.padEnd(44)} ${format(mine.opsPerSec).padStart(12)}`);
