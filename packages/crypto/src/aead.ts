@@ -103,6 +103,27 @@ function validDecryptArgs(
   );
 }
 
+/**
+ * AES-256-GCM into a caller's buffer: `ciphertext || tag` written at `offset` (room for
+ * `plaintext.byteLength + 16` bytes). Arguments are not checked here: callers check them.
+ */
+export function aesGcmEncryptInto(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array | undefined,
+  out: Uint8Array,
+  offset: number,
+): void {
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: tagLength });
+  if (aad !== undefined && aad.byteLength > 0) cipher.setAAD(aad);
+  const head = cipher.update(plaintext);
+  const tail = cipher.final();
+  out.set(head, offset);
+  out.set(tail, offset + head.byteLength);
+  out.set(cipher.getAuthTag(), offset + head.byteLength + tail.byteLength);
+}
+
 const aes256gcm: Aead = {
   name: 'aes-256-gcm',
   keyLength: 32,
@@ -110,14 +131,8 @@ const aes256gcm: Aead = {
   tagLength,
   encrypt(key, nonce, plaintext, aad) {
     checkEncryptArgs('aes-256-gcm', 12, key, nonce, plaintext, aad);
-    const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: tagLength });
-    if (aad !== undefined && aad.byteLength > 0) cipher.setAAD(aad);
-    const head = cipher.update(plaintext);
-    const tail = cipher.final();
-    const out = new Uint8Array(head.byteLength + tail.byteLength + tagLength);
-    out.set(head, 0);
-    out.set(tail, head.byteLength);
-    out.set(cipher.getAuthTag(), head.byteLength + tail.byteLength);
+    const out = new Uint8Array(plaintext.byteLength + tagLength);
+    aesGcmEncryptInto(key, nonce, plaintext, aad, out, 0);
     return out;
   },
   decrypt(key, nonce, sealed, aad) {

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type KeyProvider, parseOptions, SecbotError, type SecurityEventBus } from '@secbot/core';
 import { z } from 'zod';
-import { aead } from './aead.js';
+import { aead, aesGcmEncryptInto } from './aead.js';
 import {
   contextBound,
   type EnvelopeHeader,
@@ -12,8 +12,6 @@ import {
   writeHeader,
 } from './envelope-format.js';
 import type { Envelope, EnvelopeOptions, ScopeContext } from './envelope-types.js';
-
-export type { Envelope, EnvelopeInfo, EnvelopeOptions, Progress, ScopeContext } from './envelope-types.js';
 
 import { createKeyrings, demote, newKeyId } from './internal/keyrings.js';
 import type { LoadedKey, LoadedKeyring } from './internal/loaded-keyring.js';
@@ -160,16 +158,23 @@ export function createEnvelope(options: EnvelopeOptions): Envelope {
     plaintext: Uint8Array,
     context: SealContext,
   ): Uint8Array | Promise<Uint8Array> => {
-    const cipher = key.record.algorithm === 'aes-256-gcm' ? aead.aes256gcm : aead.xchacha20poly1305;
-    const nonce = randomBytes(cipher.nonceLength);
+    const aes = key.record.algorithm === 'aes-256-gcm';
+    const nonce = randomBytes(aes ? 12 : 24);
     const { aad, headerEnd } = buildAad(key, nonce, context);
+    if (aes) {
+      // written straight after the header: no intermediate ciphertext buffer
+      const out = new Uint8Array(headerEnd + plaintext.byteLength + 16);
+      out.set(aad.subarray(0, headerEnd), 0);
+      aesGcmEncryptInto(key.key, nonce, plaintext, aad, out, headerEnd);
+      return out;
+    }
     const join = (sealed: Uint8Array): Uint8Array => {
       const out = new Uint8Array(headerEnd + sealed.byteLength);
       out.set(aad.subarray(0, headerEnd), 0);
       out.set(sealed, headerEnd);
       return out;
     };
-    const sealed = cipher.encrypt(key.key, nonce, plaintext, aad);
+    const sealed = aead.xchacha20poly1305.encrypt(key.key, nonce, plaintext, aad);
     return sealed instanceof Uint8Array ? join(sealed) : sealed.then(join);
   };
 

@@ -6,6 +6,21 @@
  * @module @secbot/crypto
  */
 export { type Aead, type AeadName, aead, ready } from './aead.js';
+export {
+  type BlindIndex,
+  type BlindIndexContext,
+  type BlindIndexOptions,
+  createBlindIndex,
+  normalizeIndexValue,
+} from './blind-index.js';
+export {
+  type EncryptedKvStore,
+  type EncryptedKvStoreOptions,
+  encryptedKvStore,
+  type KvFailure,
+  type KvRewrapOptions,
+  type KvRewrapResult,
+} from './encrypted-kv-store.js';
 export { createEnvelope } from './envelope.js';
 export { envelopeVersion, type SealContext } from './envelope-format.js';
 export type {
@@ -16,10 +31,21 @@ export type {
   Progress,
   ScopeContext,
 } from './envelope-types.js';
+export {
+  decryptFields,
+  type EncryptedRecord,
+  encryptedFieldPrefix,
+  encryptFields,
+  type FieldContext,
+  type SealedField,
+} from './field-encryption.js';
 export { type FileKeyringStoreOptions, fileKeyringStore } from './file-keyring-store.js';
+export { type FileKvStoreOptions, fileKvStore } from './file-kv-store.js';
 export type { DataKeyRecord, DataKeyStatus, KeyringSnapshot, KeyringStore } from './keyring-store.js';
+export { assertKvKey, assertKvPrefix, assertKvValue, type KvStore, kvStoreLimits } from './kv-store.js';
 export { type LocalKek, type LocalKeyProviderOptions, localKeyProvider } from './local-key-provider.js';
 export { memoryKeyringStore } from './memory-keyring-store.js';
+export { memoryKvStore } from './memory-kv-store.js';
 export {
   type CertificateInfo,
   certificateInfo,

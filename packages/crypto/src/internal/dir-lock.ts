@@ -20,7 +20,11 @@ async function acquireFile(path: string): Promise<void> {
       await handle.close();
       return;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new SecbotError('STORE_UNAVAILABLE', 'file store: the directory lock cannot be taken', {
+          cause: error,
+        });
+      }
     }
     // a lock left by a crashed process is taken over once it is old enough
     const age = await stat(path).then(
