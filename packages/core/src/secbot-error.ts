@@ -76,7 +76,6 @@ export class SecbotError extends Error {
     if (options.retryAfterSec !== undefined)
       this.retryAfterSec = Math.max(0, Math.ceil(options.retryAfterSec));
     if (options.issues !== undefined) this.issues = options.issues;
-    Object.defineProperty(this, brand, { value: true });
   }
 
   /** `instanceof` that also recognises errors made by another copy of @secbot/core (ESM beside CJS). */
@@ -104,6 +103,9 @@ export class SecbotError extends Error {
     };
   }
 }
+
+// Every instance carries the brand through its prototype (set once, not per error).
+Object.defineProperty(SecbotError.prototype, brand, { value: true });
 
 /**
  * Whether `value` is a {@link SecbotError}, optionally with one of the given codes.
