@@ -19,6 +19,7 @@ const isFinal = (plan: Plan): plan is Decision => 'allowed' in plan;
 const planCacheLimit = 10_000;
 const roleSetCacheLimit = 10_000;
 const candidateCacheLimit = 50_000;
+const bindingCacheLimit = 10_000;
 const noTenant = '';
 
 /** The roles that apply to one check, merged, with a cache of plans by permission. */
@@ -104,6 +105,7 @@ class Binding {
 /** Everything derived from one compiled policy, with its caches. Replaced whole on update. */
 export class Decider {
   private readonly bindings = new WeakMap<readonly string[], Binding>();
+  private readonly bindingsByContent = new Map<string, Binding>();
   private readonly roleSets = new Map<string, RoleSet>();
   private readonly candidateCache = new Map<string, string[] | null>();
 
@@ -161,7 +163,14 @@ export class Decider {
     // The cache is keyed by the array, but checked against a copy of its contents: an application
     // that mutates a principal's roles array gets a fresh binding, never a stale one.
     if (cached?.matches(roles, subject.tenantId)) return cached;
+    // A new array with roles seen before (a principal built per request) reuses their binding,
+    // found by content, instead of building and caching another one.
+    const key = `${subject.tenantId ?? ''}\u0000${roles.join('\u0000')}`;
+    const known = this.bindingsByContent.get(key);
+    if (known !== undefined) return known;
     const binding = this.bind(roles, subject.tenantId);
+    if (this.bindingsByContent.size >= bindingCacheLimit) this.bindingsByContent.clear();
+    this.bindingsByContent.set(key, binding);
     this.bindings.set(roles, binding);
     return binding;
   }
