@@ -57,7 +57,7 @@ export class SecbotError extends Error {
   override readonly name = 'SecbotError';
   /** Stable machine-readable code. */
   readonly code: SecbotErrorCode;
-  /** HTTP status an adapter answers with, from {@link httpStatusByCode}. */
+  /** HTTP status an adapter answers with, from `httpStatusByCode`. */
   readonly status: number;
   /** Seconds after which a retry may succeed, where that is known. */
   readonly retryAfterSec?: number;
@@ -83,7 +83,7 @@ export class SecbotError extends Error {
     return typeof value === 'object' && value !== null && (value as { [brand]?: unknown })[brand] === true;
   }
 
-  /** The generic text a client may be shown for this code (see {@link publicMessageByCode}). */
+  /** The generic text a client may be shown for this code (see `publicMessageByCode`). */
   get publicMessage(): string {
     return publicMessageByCode[this.code];
   }

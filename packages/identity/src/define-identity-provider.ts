@@ -15,7 +15,7 @@ import { asProviderError } from './internal/run-providers.js';
 /** A credential kind: `password`, `bearer` or `apiKey`. */
 export type CredentialKind = Credentials['kind'];
 
-/** An {@link IdentityProvider} that declares which credential kinds it accepts, so {@link chain} can skip it. */
+/** An `IdentityProvider` that declares which credential kinds it accepts, so {@link chain} can skip it. */
 export interface KindedIdentityProvider<K extends CredentialKind = CredentialKind> extends IdentityProvider {
   /** The credential kinds it accepts. */
   readonly kinds: readonly K[];
@@ -56,7 +56,7 @@ const definitionSchema = z
 
 /**
  * Turn your own sign-in code (a SAML gateway, a bank's SSO, a legacy user table) into an
- * {@link IdentityProvider} that behaves like secbot's own:
+ * `IdentityProvider` that behaves like secbot's own:
  *
  * - credentials of another kind, or malformed ones (non-strings, oversized, a NUL in a username), are
  *   refused with `AUTH_INVALID_CREDENTIALS` before your code runs;

@@ -5,7 +5,6 @@
  *
  * @module @secbot/identity
  */
-export type { Credentials, IdentityProvider } from '@secbot/core';
 export {
   type ApiKeyProvider,
   type ApiKeyProviderOptions,

@@ -57,7 +57,7 @@ export interface JwtVerificationOptions {
   /** Further top-level claims that must be present. `exp` is always required. */
   readonly requireClaims?: readonly string[];
   /**
-   * Revocation by `jti`, kept in a {@link Store} (memory, or Redis to share it between instances).
+   * Revocation by `jti`, kept in a `Store` of `@secbot/core` (memory, or Redis to share it between instances).
    * When set, tokens without a `jti` are refused, and the store is read on every request, cached or not.
    */
   readonly revocation?: { readonly store: Store };
@@ -99,7 +99,7 @@ export interface JwtProviderOptions extends JwtVerificationOptions {
   readonly secret?: SecretInput;
 }
 
-/** An {@link IdentityProvider} for bearer JWTs, with jti revocation. */
+/** An `IdentityProvider` for bearer JWTs, with jti revocation. */
 export interface JwtProvider extends IdentityProvider {
   /** The credential kinds this provider accepts (a provider chain skips it for others). */
   readonly kinds: readonly ['bearer'];
@@ -213,7 +213,7 @@ const jwtProviderOptionsSchema = z
   });
 
 /**
- * An {@link IdentityProvider} for bearer JWTs (access tokens, ID tokens) verified with jose.
+ * An `IdentityProvider` for bearer JWTs (access tokens, ID tokens) verified with jose.
  *
  * What it checks, in order: the credentials are `{ kind: 'bearer', token }` with a string token of
  * at most `maxTokenBytes` in compact form (before any decoding); then, via jose, the `alg` against

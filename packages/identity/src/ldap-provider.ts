@@ -19,7 +19,7 @@ import type { LdapProviderOptions } from './ldap-provider-options.js';
 import { ldaptsDirectoryClient } from './ldapts-directory-client.js';
 import { compileRoleMapping } from './role-mapping.js';
 
-/** An LDAP / Active Directory {@link IdentityProvider} that holds pooled connections. */
+/** An LDAP / Active Directory `IdentityProvider` that holds pooled connections. */
 export interface LdapProvider extends IdentityProvider {
   /** The one credential kind it accepts, so a chain skips it for tokens and API keys. */
   readonly kinds: readonly ['password'];

@@ -73,7 +73,7 @@ const shown = (value: string): string =>
   JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
 
 /**
- * An {@link IdentityProvider} for tokens of an OpenID Connect issuer: a `jwtProvider` whose JWK Set
+ * An `IdentityProvider` for tokens of an OpenID Connect issuer: a `jwtProvider` whose JWK Set
  * location (and, by default, algorithms) come from the issuer's discovery document.
  *
  * Discovery runs once, at the first token that passes the cheap checks or at {@link OidcProvider.ready},

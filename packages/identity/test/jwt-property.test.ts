@@ -112,9 +112,9 @@ describe('duplicate member detection', () => {
         fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 5 }),
         fc.nat({ max: 3 }),
         fc.boolean(),
-        (object, depth, escape) => {
+        (object, depth, escaped) => {
           const [name] = Object.keys(object) as [string];
-          const repeated = escape
+          const repeated = escaped
             ? `"${[...name].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"`
             : JSON.stringify(name);
           let text = `${JSON.stringify(object).slice(0, -1)},${repeated}:1}`;

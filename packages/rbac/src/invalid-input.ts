@@ -2,7 +2,7 @@ import { type ConfigIssue, formatPath, SecbotError, type SecbotErrorCode } from 
 import type { z } from 'zod';
 
 /**
- * Turn a failed zod parse into a coded {@link SecbotError} whose message and `issues` name every
+ * Turn a failed zod parse into a coded `SecbotError` whose message and `issues` name every
  * offending path (never the offending value, which may be anything a caller passed). Internal:
  * not exported from the package entry.
  *

@@ -10,7 +10,7 @@ const text = (max: number) =>
     .max(max)
     .refine((value) => !hasControlCharacter(value), 'must not contain control characters');
 
-/** What a provider must return: a complete {@link Principal}. Unknown top-level fields are dropped. */
+/** What a provider must return: a complete `Principal`. Unknown top-level fields are dropped. */
 const principalSchema = z.object({
   id: text(1024),
   tenantId: text(256).optional(),
