@@ -141,16 +141,26 @@ export function createEnvelope(options: EnvelopeOptions): Envelope {
     });
   };
 
-  /** Header and context, written once into one buffer: the AAD, whose first bytes are the header. */
+  /**
+   * Header and context, written once into one buffer: the AAD, whose first
+   * `headerLength(algorithm, keyId)` bytes are the header.
+   */
   const buildAad = (
     key: LoadedKey,
     nonce: Uint8Array,
     context: SealContext,
-  ): { aad: Uint8Array; headerEnd: number } => {
-    const headerEnd = headerLength(key.record.algorithm, key.record.id);
+    headerEnd: number,
+  ): Uint8Array => {
     const buffer = new Uint8Array(headerEnd + contextBound(context));
     writeHeader(key.record.algorithm, key.record.id, nonce, key.commitment, buffer);
-    return { aad: buffer.subarray(0, encodeContextInto(context, buffer, headerEnd)), headerEnd };
+    return buffer.subarray(0, encodeContextInto(context, buffer, headerEnd));
+  };
+
+  const joinSealed = (aad: Uint8Array, headerEnd: number, sealed: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(headerEnd + sealed.byteLength);
+    out.set(aad.subarray(0, headerEnd), 0);
+    out.set(sealed, headerEnd);
+    return out;
   };
 
   const sealWith = (
@@ -160,7 +170,8 @@ export function createEnvelope(options: EnvelopeOptions): Envelope {
   ): Uint8Array | Promise<Uint8Array> => {
     const aes = key.record.algorithm === 'aes-256-gcm';
     const nonce = randomBytes(aes ? 12 : 24);
-    const { aad, headerEnd } = buildAad(key, nonce, context);
+    const headerEnd = headerLength(key.record.algorithm, key.record.id);
+    const aad = buildAad(key, nonce, context, headerEnd);
     if (aes) {
       // written straight after the header: no intermediate ciphertext buffer
       const out = new Uint8Array(headerEnd + plaintext.byteLength + 16);
@@ -168,14 +179,10 @@ export function createEnvelope(options: EnvelopeOptions): Envelope {
       aesGcmEncryptInto(key.key, nonce, plaintext, aad, out, headerEnd);
       return out;
     }
-    const join = (sealed: Uint8Array): Uint8Array => {
-      const out = new Uint8Array(headerEnd + sealed.byteLength);
-      out.set(aad.subarray(0, headerEnd), 0);
-      out.set(sealed, headerEnd);
-      return out;
-    };
     const sealed = aead.xchacha20poly1305.encrypt(key.key, nonce, plaintext, aad);
-    return sealed instanceof Uint8Array ? join(sealed) : sealed.then(join);
+    return sealed instanceof Uint8Array
+      ? joinSealed(aad, headerEnd, sealed)
+      : sealed.then((done) => joinSealed(aad, headerEnd, done));
   };
 
   const sealBytes = (plaintext: Uint8Array, context: SealContext): Promise<Uint8Array> => {
@@ -206,6 +213,9 @@ export function createEnvelope(options: EnvelopeOptions): Envelope {
     return error;
   };
 
+  const verifyFailed = (context: SealContext, keyId: string, cause: unknown): SecbotError =>
+    decryptFailed('ciphertext did not verify (tampered, or another context)', context, keyId, cause);
+
   const openWith = (
     loaded: LoadedKey,
     header: EnvelopeHeader,
@@ -220,25 +230,23 @@ export function createEnvelope(options: EnvelopeOptions): Envelope {
     const aad = new Uint8Array(header.headerLength + contextBound(context));
     aad.set(sealed.subarray(0, header.headerLength), 0);
     const end = encodeContextInto(context, aad, header.headerLength);
-    const cipher = header.algorithm === 'aes-256-gcm' ? aead.aes256gcm : aead.xchacha20poly1305;
-    const fail = (cause: unknown): never => {
-      throw decryptFailed(
-        'ciphertext did not verify (tampered, or another context)',
-        context,
-        header.keyId,
-        cause,
-      );
-    };
+    const body = sealed.subarray(header.headerLength);
+    if (header.algorithm === 'aes-256-gcm') {
+      try {
+        return aead.aes256gcm.decrypt(loaded.key, header.nonce, body, aad.subarray(0, end)) as Uint8Array;
+      } catch (cause) {
+        throw verifyFailed(context, header.keyId, cause);
+      }
+    }
     try {
-      const plain = cipher.decrypt(
-        loaded.key,
-        header.nonce,
-        sealed.subarray(header.headerLength),
-        aad.subarray(0, end),
-      );
-      return plain instanceof Uint8Array ? plain : plain.catch(fail);
+      const plain = aead.xchacha20poly1305.decrypt(loaded.key, header.nonce, body, aad.subarray(0, end));
+      return plain instanceof Uint8Array
+        ? plain
+        : plain.catch((cause: unknown) => {
+            throw verifyFailed(context, header.keyId, cause);
+          });
     } catch (cause) {
-      return fail(cause);
+      throw verifyFailed(context, header.keyId, cause);
     }
   };
 
