@@ -1,13 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  tsconfig: 'tsconfig.build.json',
-  target: 'node20',
-  platform: 'node',
-  sourcemap: true,
-  clean: true,
-  treeshake: true,
-});
+export default packageBuild({ index: 'src/index.ts' });

@@ -1,13 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
 // ESM only: test runners that use this (vitest) are ESM themselves.
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm'],
-  dts: true,
-  tsconfig: 'tsconfig.build.json',
-  target: 'node20',
-  platform: 'node',
-  sourcemap: true,
-  clean: true,
-});
+export default packageBuild({ index: 'src/index.ts' }, { format: ['esm'], treeshake: false });

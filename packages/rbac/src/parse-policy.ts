@@ -1,10 +1,9 @@
-import { SecbotError } from '@secbot/core';
-import { parse as parseYaml } from 'yaml';
+import { maxDocumentTextLength, parseJsonOrYaml } from './internal/parse-document.js';
 import type { PolicyDocument } from './policy-document.js';
 import { validatePolicy } from './validate-policy.js';
 
 /** Largest policy text accepted, in characters. */
-export const maxPolicyTextLength = 10 * 1024 * 1024;
+export const maxPolicyTextLength = maxDocumentTextLength;
 
 const anyCondition: ReadonlySet<string> = { has: () => true } as unknown as ReadonlySet<string>;
 
@@ -28,19 +27,7 @@ const anyCondition: ReadonlySet<string> = { has: () => true } as unknown as Read
  * ```
  */
 export function parsePolicy(text: string): PolicyDocument {
-  if (typeof text !== 'string' || text.length > maxPolicyTextLength) {
-    throw new SecbotError('CONFIG_INVALID', 'rbac policy: text missing or larger than 10 MiB');
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch {
-    try {
-      document = parseYaml(text, { maxAliasCount: 100, uniqueKeys: true, prettyErrors: false });
-    } catch (cause) {
-      throw new SecbotError('CONFIG_INVALID', 'rbac policy: neither valid JSON nor valid YAML', { cause });
-    }
-  }
+  const document = parseJsonOrYaml(text, 'rbac policy');
   validatePolicy(document, anyCondition);
   return document as PolicyDocument;
 }

@@ -1,5 +1,5 @@
 import { type Decision, type DecisionReason, SecbotError } from '@secbot/core';
-import { parse as parseYaml } from 'yaml';
+import { maxDocumentTextLength, parseJsonOrYaml } from './internal/parse-document.js';
 import { z } from 'zod';
 import { createRbac, type Rbac, type RbacOptions } from './create-rbac.js';
 import { invalidInput } from './invalid-input.js';
@@ -59,7 +59,7 @@ export interface PolicyTestReport {
 /** Most tests in one suite. */
 export const maxPolicyTests = 100_000;
 /** Largest suite text {@link parsePolicyTests} reads, in characters. */
-export const maxPolicyTestsTextLength = 10 * 1024 * 1024;
+export const maxPolicyTestsTextLength = maxDocumentTextLength;
 
 const reasons = [
   'granted',
@@ -126,19 +126,7 @@ function checkSuite(suite: unknown): PolicyTestSuite {
  * ```
  */
 export function parsePolicyTests(text: string): PolicyTestSuite {
-  if (typeof text !== 'string' || text.length > maxPolicyTestsTextLength) {
-    throw new SecbotError('CONFIG_INVALID', 'policy tests: text missing or larger than 10 MiB');
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch {
-    try {
-      document = parseYaml(text, { maxAliasCount: 100, uniqueKeys: true, prettyErrors: false });
-    } catch (cause) {
-      throw new SecbotError('CONFIG_INVALID', 'policy tests: neither valid JSON nor valid YAML', { cause });
-    }
-  }
+  const document = parseJsonOrYaml(text, 'policy tests');
   return checkSuite(document);
 }
 
