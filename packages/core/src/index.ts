@@ -5,6 +5,7 @@
  *
  * @module @secbot/core
  */
+export type { AuditSink, AuditSinkState } from './audit-sink.js';
 export { type Clock, systemClock } from './clock.js';
 export { formatPath, parseOptions, type SecretInput, type SecretListOptions, secretList } from './config.js';
 export type { Decision, DecisionReason } from './decision.js';
