@@ -336,10 +336,11 @@ async function install(workspaces, project) {
   const manifestPath = path.join(project, 'package.json');
   const manifest = await readJson(manifestPath);
   manifest.private = true;
-  manifest.dependencies = {
+  const allDependencies = {
     ...Object.fromEntries(workspaces.map((ws) => [ws.name, `file:${ws.tarball}`])),
     ...tools,
   };
+  manifest.dependencies = { ...tools };
   // No "overrides": npm already dedupes a dependency between our packages (test-utils ->
   // @secbot/core@^0.1.0) onto the top-level tarball when the range allows it, and an override would
   // hide a range that the local version does not satisfy, which users would then hit.
@@ -352,14 +353,40 @@ async function install(workspaces, project) {
     path.join(project, '.npmrc'),
     [...scopes].map((scope) => `${scope}:registry=${tripwire.url}\n`).join(''),
   );
+  // Install the packages that depend on none of ours first, then everything: npm resolves the
+  // dependencies in name order, and would otherwise reach @secbot/audit's range for @secbot/core
+  // before it has seen the @secbot/core tarball, and ask a registry for it.
+  const names = new Set(workspaces.map((ws) => ws.name));
+  const roots = workspaces.filter(
+    (ws) => !Object.keys(ws.pkg.dependencies ?? {}).some((dep) => names.has(dep)),
+  );
+  const npmInstall = [
+    'install',
+    '--prefer-offline',
+    '--no-audit',
+    '--no-fund',
+    '--ignore-scripts',
+    '--loglevel=error',
+  ];
   let result;
   try {
-    result = await run(
-      'install',
-      'npm',
-      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
-      { cwd: project, env, timeoutMs: 300_000, allowFailure: true },
-    );
+    result = await run('install', 'npm', [...npmInstall, ...roots.map((ws) => `file:${ws.tarball}`)], {
+      cwd: project,
+      env,
+      timeoutMs: 300_000,
+      allowFailure: true,
+    });
+    if (result.code === 0) {
+      const installed = await readJson(manifestPath);
+      installed.dependencies = allDependencies;
+      await writeFile(manifestPath, `${JSON.stringify(installed, null, 2)}\n`);
+      result = await run('install', 'npm', npmInstall, {
+        cwd: project,
+        env,
+        timeoutMs: 300_000,
+        allowFailure: true,
+      });
+    }
   } finally {
     await tripwire.close();
   }

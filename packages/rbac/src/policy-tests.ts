@@ -1,7 +1,7 @@
 import { type Decision, type DecisionReason, SecbotError } from '@secbot/core';
-import { maxDocumentTextLength, parseJsonOrYaml } from './internal/parse-document.js';
 import { z } from 'zod';
 import { createRbac, type Rbac, type RbacOptions } from './create-rbac.js';
+import { maxDocumentTextLength, parseJsonOrYaml } from './internal/parse-document.js';
 import { invalidInput } from './invalid-input.js';
 import type { PolicyDocument } from './policy-document.js';
 

@@ -1,0 +1,281 @@
+import { formatPath, SecbotError } from '@secbot/core';
+import { z } from 'zod';
+import { canonicalJson } from './internal/canonical-json.js';
+
+/** How an audited action ended. */
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+/** A JSON value as recorded in `details`: what {@link parseAuditEvent} turns any input into. */
+export type AuditJsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly AuditJsonValue[]
+  | { readonly [key: string]: AuditJsonValue };
+
+/** What a caller passes to `record`: who did what to which thing, and how it ended. */
+export interface AuditEventInput {
+  /** Who acted. */
+  readonly actor: { readonly id: string; readonly roles?: readonly string[]; readonly tenantId?: string };
+  /** What was done, e.g. `transcripts.export` or a security event type such as `auth.failure`. */
+  readonly action: string;
+  /** What it was done to. */
+  readonly target?: { readonly type: string; readonly id: string };
+  /** How it ended. */
+  readonly outcome: AuditOutcome;
+  /** Why (a denial reason, an error code). */
+  readonly reason?: string;
+  /** The request or turn it belongs to. */
+  readonly requestId?: string;
+  /** The transport, e.g. `http`. */
+  readonly channel?: string;
+  /** The client address. */
+  readonly ip?: string;
+  /** Anything else, JSON-like; bounded and sanitised (see {@link auditEventLimits}). */
+  readonly details?: unknown;
+}
+
+/** A validated, bounded audit event, as it is written into a line (the log adds `ts`). */
+export interface AuditEvent {
+  readonly actor: { readonly id: string; readonly roles?: readonly string[]; readonly tenantId?: string };
+  readonly action: string;
+  readonly target?: { readonly type: string; readonly id: string };
+  readonly outcome: AuditOutcome;
+  readonly reason?: string;
+  readonly requestId?: string;
+  readonly channel?: string;
+  readonly ip?: string;
+  readonly details?: AuditJsonValue;
+}
+
+/**
+ * The bounds {@link parseAuditEvent} enforces. Lengths are UTF-16 code units (JavaScript string
+ * length); `maxDetailsBytes` is UTF-8 bytes of the canonical JSON of `details`.
+ */
+export const auditEventLimits = Object.freeze({
+  /** Longest string kept whole, anywhere in the event; longer ones are cut and marked. */
+  maxStringLength: 1024,
+  /** Longest object key inside `details`; longer ones are cut and marked. */
+  maxKeyLength: 256,
+  /** Deepest nesting inside `details` (the `details` value itself is depth 1). */
+  maxDepth: 8,
+  /** Most array items or object keys kept per container inside `details`. */
+  maxItems: 256,
+  /** Most values visited inside `details` (bounds shared references that would expand). */
+  maxNodes: 2048,
+  /** Most roles kept in `actor.roles`. */
+  maxRoles: 64,
+  /** Largest serialised `details`; larger ones are replaced by a marker with a preview. */
+  maxDetailsBytes: 16 * 1024,
+});
+
+const L = auditEventLimits;
+
+/**
+ * Cut a string longer than the limit, on a code point boundary, and say so:
+ * `"aaaa…[truncated 123 chars]"`.
+ */
+function capString(value: string, max: number = L.maxStringLength): string {
+  if (value.length <= max) return value;
+  let end = max;
+  const code = value.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1; // never split a surrogate pair
+  return `${value.slice(0, end)}…[truncated ${value.length - end} chars]`;
+}
+
+const text = z.string().transform((value) => capString(value));
+const name = z
+  .string()
+  .min(1, 'must not be empty')
+  .transform((value) => capString(value));
+
+const eventSchema = z.strictObject({
+  actor: z.strictObject({
+    id: name,
+    roles: z
+      .array(z.string())
+      .transform((roles) => {
+        const kept = roles.slice(0, L.maxRoles).map((role) => capString(role));
+        if (roles.length > L.maxRoles) kept.push(`…[truncated ${roles.length - L.maxRoles} roles]`);
+        return kept;
+      })
+      .optional(),
+    tenantId: text.optional(),
+  }),
+  action: name,
+  target: z.strictObject({ type: name, id: name }).optional(),
+  outcome: z.enum(['success', 'failure', 'denied']),
+  reason: text.optional(),
+  requestId: text.optional(),
+  channel: text.optional(),
+  ip: text.optional(),
+  details: z.unknown().optional(),
+});
+
+/**
+ * Validate and bound an audit event.
+ *
+ * Two kinds of bad input are told apart. A malformed event (a programming error: no `actor.id`,
+ * an unknown `outcome`, a wrong type, an unknown top-level key) is refused with `ARGUMENT_INVALID`.
+ * Oversized or hostile *content*, which an attacker may control, is recorded safely instead, so
+ * nobody can keep their own action out of the trail by making a field huge:
+ *
+ * - strings longer than 1,024 characters are cut and end in `…[truncated N chars]`; more than 64
+ *   roles are cut the same way; newlines, NUL and quotes are kept (JSON escaping makes them harmless);
+ * - inside `details`: nesting deeper than 8 becomes `"[depth limit]"`; a cycle becomes
+ *   `"[circular]"`; more than 256 items or keys per container are cut with a `"…"` marker entry;
+ *   after 2,048 values the rest become `"[limit]"`; functions `"[function]"`, symbols `"[symbol]"`;
+ *   bigint its decimal digits as a string; `NaN`/`Infinity` the strings `"NaN"`, `"Infinity"`,
+ *   `"-Infinity"`; `undefined` is dropped from objects and becomes `null` in arrays (as JSON does);
+ *   a Date its ISO string; bytes `"[binary N bytes]"`; an Error `{ name, message }` (no stack);
+ *   Map and Set `"[Map]"`/`"[Set]"`; a getter or proxy that throws `"[unreadable]"`; no `toJSON`
+ *   is ever called;
+ * - a `__proto__` key is recorded as `"[__proto__]"`, so no consumer that copies the parsed
+ *   line into an object can have its prototype replaced;
+ * - when the canonical JSON of `details` still exceeds 16 KiB it is replaced by
+ *   `{ "[truncated]": true, "bytes": N, "preview": <first 1,024 characters> }`.
+ *
+ * @param input - The event.
+ * @returns A new, bounded event whose `details` are plain JSON.
+ * @throws SecbotError `ARGUMENT_INVALID` naming the offending path for a malformed event.
+ * @example
+ * ```ts
+ * import { parseAuditEvent } from '@secbot/audit';
+ *
+ * const event = parseAuditEvent({ actor: { id: 'u1' }, action: 'transcripts.export', outcome: 'success' });
+ * ```
+ */
+export function parseAuditEvent(input: unknown): AuditEvent {
+  let result: ReturnType<typeof eventSchema.safeParse>;
+  try {
+    result = eventSchema.safeParse(input);
+  } catch (cause) {
+    throw new SecbotError('ARGUMENT_INVALID', 'audit event: the event cannot be read', { cause });
+  }
+  if (!result.success) {
+    const issues = result.error.issues.map(
+      (issue) => `${issue.path.length === 0 ? '(event)' : formatPath(issue.path)}: ${issue.message}`,
+    );
+    throw new SecbotError('ARGUMENT_INVALID', `audit event: ${issues.join('; ')}`, { cause: result.error });
+  }
+  const { details, ...rest } = result.data;
+  if (details === undefined) return rest as AuditEvent;
+  return { ...rest, details: boundDetails(details) } as AuditEvent;
+}
+
+function boundDetails(value: unknown): AuditJsonValue {
+  const budget = { nodes: L.maxNodes };
+  const sanitised = sanitise(value, 1, new Set<object>(), budget);
+  if (sanitised === undefined) return null;
+  const json = canonicalJson(sanitised);
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes <= L.maxDetailsBytes) return sanitised;
+  return { '[truncated]': true, bytes, preview: capString(json, L.maxStringLength) };
+}
+
+/** Returns undefined only for `undefined` (dropped from objects, null in arrays). */
+function sanitise(
+  value: unknown,
+  depth: number,
+  ancestors: Set<object>,
+  budget: { nodes: number },
+): AuditJsonValue | undefined {
+  if (budget.nodes <= 0) return '[limit]';
+  budget.nodes -= 1;
+  switch (typeof value) {
+    case 'string':
+      return capString(value);
+    case 'number':
+      if (!Number.isFinite(value)) return String(value);
+      return value === 0 ? 0 : value; // -0 is written as 0
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return capString(value.toString());
+    case 'undefined':
+      return undefined;
+    case 'function':
+      return '[function]';
+    case 'symbol':
+      return '[symbol]';
+    default:
+      break;
+  }
+  if (value === null) return null;
+  const object = value as object;
+  if (depth > L.maxDepth) return '[depth limit]';
+  if (ancestors.has(object)) return '[circular]';
+  try {
+    if (object instanceof Date) {
+      return Number.isNaN(object.getTime()) ? '[invalid date]' : object.toISOString();
+    }
+    if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) {
+      return `[binary ${object.byteLength} bytes]`;
+    }
+    if (object instanceof Map) return '[Map]';
+    if (object instanceof Set) return '[Set]';
+    ancestors.add(object);
+    try {
+      if (object instanceof Error) {
+        return {
+          name: capString(String(object.name)),
+          message: capString(String(object.message)),
+        };
+      }
+      if (Array.isArray(object)) return sanitiseArray(object, depth, ancestors, budget);
+      return sanitiseObject(object as Record<string, unknown>, depth, ancestors, budget);
+    } finally {
+      ancestors.delete(object);
+    }
+  } catch {
+    return '[unreadable]';
+  }
+}
+
+function sanitiseArray(
+  array: readonly unknown[],
+  depth: number,
+  ancestors: Set<object>,
+  budget: { nodes: number },
+): AuditJsonValue[] {
+  const length = Math.min(array.length, L.maxItems);
+  const out: AuditJsonValue[] = [];
+  for (let i = 0; i < length; i++) {
+    let item: unknown;
+    try {
+      item = array[i];
+    } catch {
+      item = '[unreadable]';
+    }
+    out.push(sanitise(item, depth + 1, ancestors, budget) ?? null);
+  }
+  if (array.length > length) out.push(`…[truncated ${array.length - length} items]`);
+  return out;
+}
+
+function sanitiseObject(
+  object: Record<string, unknown>,
+  depth: number,
+  ancestors: Set<object>,
+  budget: { nodes: number },
+): Record<string, AuditJsonValue> {
+  const keys = Object.keys(object);
+  const length = Math.min(keys.length, L.maxItems);
+  const out: Record<string, AuditJsonValue> = {};
+  for (let i = 0; i < length; i++) {
+    const key = keys[i] as string;
+    let item: unknown;
+    try {
+      item = object[key];
+    } catch {
+      item = '[unreadable]';
+    }
+    const sanitised = sanitise(item, depth + 1, ancestors, budget);
+    if (sanitised === undefined) continue;
+    const safeKey = key === '__proto__' ? '[__proto__]' : capString(key, L.maxKeyLength);
+    if (!Object.hasOwn(out, safeKey)) out[safeKey] = sanitised;
+  }
+  if (keys.length > length) out['…'] = `[truncated ${keys.length - length} keys]`;
+  return out;
+}
