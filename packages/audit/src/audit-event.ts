@@ -1,6 +1,5 @@
 import { formatPath, SecbotError } from '@secbot/core';
 import { z } from 'zod';
-import { canonicalJson } from './internal/canonical-json.js';
 
 /** How an audited action ended. */
 export type AuditOutcome = 'success' | 'failure' | 'denied';
@@ -168,7 +167,9 @@ function boundDetails(value: unknown): AuditJsonValue {
   const budget = { nodes: L.maxNodes };
   const sanitised = sanitise(value, 1, new Set<object>(), budget);
   if (sanitised === undefined) return null;
-  const json = canonicalJson(sanitised);
+  // only the size is needed here: native JSON.stringify has the same length as the canonical form
+  // (key order is the only difference), at a fraction of the cost
+  const json = JSON.stringify(sanitised);
   const bytes = Buffer.byteLength(json, 'utf8');
   if (bytes <= L.maxDetailsBytes) return sanitised;
   return { '[truncated]': true, bytes, preview: capString(json, L.maxStringLength) };
