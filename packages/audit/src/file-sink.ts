@@ -8,10 +8,10 @@ import {
   SecbotError,
   systemClock,
 } from '@secbot/core';
+import { syncDirectory } from '@secbot/core/node';
 import { z } from 'zod';
 import { parseAuditLine } from './audit-line.js';
 import { firstLine, lastCompleteLine, listLogFiles, rotationIndex } from './internal/log-files.js';
-import { syncDirectory } from './internal/sync-directory.js';
 
 /** Options of {@link fileSink}. */
 export interface FileSinkOptions {

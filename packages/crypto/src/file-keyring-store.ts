@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseOptions, SecbotError } from '@secbot/core';
+import { writeFileAtomically } from '@secbot/core/node';
 import { z } from 'zod';
-import { writeFileAtomically } from './internal/atomic-file.js';
 import { withDirLock } from './internal/dir-lock.js';
 import type { DataKeyRecord, KeyringSnapshot, KeyringStore } from './keyring-store.js';
 

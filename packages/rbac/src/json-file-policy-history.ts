@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseOptions, SecbotError } from '@secbot/core';
+import { writeFileAtomically } from '@secbot/core/node';
 import { z } from 'zod';
 import { invalidInput } from './invalid-input.js';
 import { freezeChange, type PolicyChange, policyChangeSchema } from './policy-change.js';
@@ -37,7 +36,6 @@ const fileSchema = z
   });
 
 // Errors from fsync on a directory that mean "not supported here" (Windows, some filesystems).
-const dirSyncUnsupported = new Set(['EISDIR', 'EPERM', 'EINVAL', 'ENOTSUP', 'EACCES']);
 
 /**
  * A {@link PolicyHistoryStore} kept in one JSON file, for a single process. The whole file is read
@@ -137,37 +135,9 @@ function isDirectory(path: string): boolean {
 }
 
 async function writeAtomically(file: string, text: string): Promise<void> {
-  const directory = dirname(file);
-  const temp = join(directory, `.${basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
-  let handle: FileHandle | undefined;
   try {
-    handle = await open(temp, 'wx', 0o600);
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await rename(temp, file);
+    await writeFileAtomically(file, new TextEncoder().encode(text));
   } catch (cause) {
-    await handle?.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
     throw new SecbotError('STORE_UNAVAILABLE', `jsonFilePolicyHistory: could not write ${file}`, { cause });
-  }
-  await syncDirectory(directory);
-}
-
-/** Make the rename durable. Platforms that cannot fsync a directory are skipped. */
-async function syncDirectory(directory: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(directory, 'r');
-    await handle.sync();
-  } catch (cause) {
-    if (!dirSyncUnsupported.has((cause as NodeJS.ErrnoException).code ?? '')) {
-      throw new SecbotError('STORE_UNAVAILABLE', `jsonFilePolicyHistory: could not sync ${directory}`, {
-        cause,
-      });
-    }
-  } finally {
-    await handle?.close().catch(() => undefined);
   }
 }

@@ -1,10 +1,12 @@
 /**
- * Node.js request helpers shared by the Express and Koa adapters: request id, client address
- * through trusted proxies only, user agent, and a {@link SecurityContext} built from them.
+ * Node.js helpers: for the Express and Koa adapters, request id, client address through trusted
+ * proxies only, user agent, and a {@link SecurityContext} built from them; for the file stores,
+ * atomic durable file replacement and directory fsync.
  *
  * @module @secbot/core/node
  */
 export type { SecurityContext } from '../security-context.js';
+export { removeFileDurably, syncDirectory, writeFileAtomically } from './durable-file.js';
 export {
   createNodeContext,
   createRequestInfo,

@@ -6,12 +6,20 @@ import { basename, dirname, join } from 'node:path';
 const dirSyncUnsupported = new Set(['EISDIR', 'EPERM', 'EINVAL', 'ENOTSUP', 'EACCES']);
 
 /**
- * Replace `file` atomically, the same way `fileKeyringStore` does: write a temporary file in the
+ * Replace `file` atomically: write a temporary file in the
  * same directory (mode 600, created exclusively under a random name), fsync it, rename it over
  * `file`, then fsync the directory so the rename itself is durable. A crash leaves the old file
  * or the new one, never a torn one; a failed write removes its temporary file.
  *
  * Rejects with the underlying system error; the caller wraps it in a coded error.
+ *
+ * @param file - The file to replace.
+ * @param data - Its new content.
+ * @example
+ * ```ts
+ * import { writeFileAtomically } from '@secbot/core/node';
+ * await writeFileAtomically('/var/lib/bot/state.json', new TextEncoder().encode('{}'));
+ * ```
  */
 export async function writeFileAtomically(file: string, data: Uint8Array): Promise<void> {
   const directory = dirname(file);
@@ -35,7 +43,13 @@ export async function writeFileAtomically(file: string, data: Uint8Array): Promi
 /**
  * Remove `file` and make the removal durable.
  *
+ * @param file - The file to remove.
  * @returns Whether the file existed.
+ * @example
+ * ```ts
+ * import { removeFileDurably } from '@secbot/core/node';
+ * await removeFileDurably('/var/lib/bot/state.json');
+ * ```
  */
 export async function removeFileDurably(file: string): Promise<boolean> {
   try {
@@ -48,7 +62,17 @@ export async function removeFileDurably(file: string): Promise<boolean> {
   return true;
 }
 
-/** fsync a directory; platforms that cannot (Windows, some filesystems) are skipped. */
+/**
+ * fsync a directory, so a rename or a new file in it survives a crash; platforms that cannot
+ * (Windows, some filesystems) are skipped.
+ *
+ * @param directory - The directory.
+ * @example
+ * ```ts
+ * import { syncDirectory } from '@secbot/core/node';
+ * await syncDirectory('/var/lib/bot');
+ * ```
+ */
 export async function syncDirectory(directory: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
