@@ -36,15 +36,8 @@ export interface AuditEventInput {
 }
 
 /** A validated, bounded audit event, as it is written into a line (the log adds `ts`). */
-export interface AuditEvent {
-  readonly actor: { readonly id: string; readonly roles?: readonly string[]; readonly tenantId?: string };
-  readonly action: string;
-  readonly target?: { readonly type: string; readonly id: string };
-  readonly outcome: AuditOutcome;
-  readonly reason?: string;
-  readonly requestId?: string;
-  readonly channel?: string;
-  readonly ip?: string;
+export interface AuditEvent extends Omit<AuditEventInput, 'details'> {
+  /** Anything else, sanitised and bounded to JSON values. */
   readonly details?: AuditJsonValue;
 }
 
