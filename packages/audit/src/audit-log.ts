@@ -15,6 +15,7 @@ import { checkpointKeyId, type Ed25519KeyInput, loadSigningKey, signCheckpoint }
 import { type AuditEvent, type AuditEventInput, parseAuditEvent } from './audit-event.js';
 import { type AuditCheckpoint, auditGenesis } from './audit-line.js';
 import { canonicalJson } from './internal/canonical-json.js';
+import { eventJson } from './internal/event-json.js';
 import { formatLine } from './internal/line-codec.js';
 import { compileMacKeys } from './internal/mac-keys.js';
 import { auditEventFromSecurityEvent } from './security-event-mapping.js';
@@ -154,14 +155,16 @@ const optionsSchema = z.strictObject({
   now: z.custom<Clock>(isFunction, 'must be a function').optional(),
 });
 
-interface Pending {
-  readonly kind: 'event' | 'checkpoint';
-  readonly event?: AuditEvent;
-  readonly ts: number;
-  /** Automatic checkpoints have no caller waiting. */
+/** What is queued: an event, or a checkpoint asked for by a caller. */
+type PendingRequest =
+  | { readonly kind: 'event'; readonly event: AuditEvent; readonly ts: number }
+  | { readonly kind: 'checkpoint'; readonly ts: number };
+
+/** A request waiting for its batch, with whoever waits for it (automatic checkpoints: nobody). */
+type Pending = PendingRequest & {
   readonly resolve?: (value: AuditReceipt | AuditCheckpoint) => void;
   readonly reject?: (error: SecbotError) => void;
-}
+};
 
 interface Written {
   readonly lines: string[];
@@ -296,7 +299,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         if (pending.kind === 'event') {
           const { line, hash } = formatLine(
             'event',
-            canonicalJson(pending.event),
+            eventJson(pending.event),
             seq + 1,
             pending.ts,
             head,
@@ -415,7 +418,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     }
   };
 
-  const enqueue = <T>(pending: Omit<Pending, 'resolve' | 'reject'>): Promise<T> =>
+  const enqueue = <T>(pending: PendingRequest): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       if (failure !== undefined) {
         reject(failure);
