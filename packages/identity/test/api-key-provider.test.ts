@@ -1,18 +1,8 @@
 import { type Credentials, createMemoryStore, isSecbotError, SecbotError } from '@secbot/core';
-import { createManualClock } from '@secbot/test-utils';
+import { createManualClock, secbotRejection as failure } from '@secbot/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apiKeyProvider, generateApiKey } from '../src/api-key-provider.js';
-
-async function failure(promise: Promise<unknown>): Promise<SecbotError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SecbotError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const apiKey = (key: unknown) => ({ kind: 'apiKey', key }) as unknown as Credentials;
 

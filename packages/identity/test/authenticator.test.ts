@@ -7,7 +7,7 @@ import {
   SecbotError,
   type SecurityEvent,
 } from '@secbot/core';
-import { createManualClock } from '@secbot/test-utils';
+import { createManualClock, secbotRejection as failure } from '@secbot/test-utils';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiKeyProvider, generateApiKey } from '../src/api-key-provider.js';
@@ -31,16 +31,6 @@ beforeAll(async () => {
     await createUserRecord('bob', right, ['customer'], { params: fast }),
   ];
 });
-
-async function failure(promise: Promise<unknown>): Promise<SecbotError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SecbotError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const pw = (username: unknown, password: unknown = wrong) =>
   ({ kind: 'password', username, password }) as unknown as Credentials;

@@ -9,23 +9,13 @@ import {
   type SecbotErrorCode,
   type SecurityEvent,
 } from '@secbot/core';
-import { createManualClock } from '@secbot/test-utils';
+import { createManualClock, secbotRejection as failure } from '@secbot/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import { createAuthenticator } from '../src/authenticator.js';
 import { chain } from '../src/chain.js';
 import { defineIdentityProvider } from '../src/define-identity-provider.js';
 import { localDirectoryProvider } from '../src/local-directory-provider.js';
 import { createUserRecord } from '../src/local-user-record.js';
-
-async function failure(promise: Promise<unknown>): Promise<SecbotError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SecbotError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const principal = (id: string, authMethod = 'test'): Principal => ({
   id,

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Credentials, isSecbotError, SecbotError } from '@secbot/core';
-import { createManualClock } from '@secbot/test-utils';
+import { type Credentials, isSecbotError, type SecbotError } from '@secbot/core';
+import { createManualClock, secbotRejection as failure } from '@secbot/test-utils';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localDirectoryProvider } from '../src/local-directory-provider.js';
 import { createUserRecord, type LocalUserRecord } from '../src/local-user-record.js';
@@ -10,16 +10,6 @@ import { hashPassword, type PasswordHashParams, verifyPassword } from '../src/pa
 
 const fast: PasswordHashParams = { algorithm: 'argon2id', memoryKiB: 1024, iterations: 1 };
 const fastScrypt: PasswordHashParams = { algorithm: 'scrypt', cost: 1024 };
-
-async function failure(promise: Promise<unknown>): Promise<SecbotError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SecbotError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const login = (username: unknown, password: unknown) =>
   ({ kind: 'password', username, password }) as unknown as Credentials;

@@ -2,24 +2,14 @@ import {
   createEventBus,
   createMemoryStore,
   isSecbotError,
-  SecbotError,
+  type SecbotError,
   type SecurityEvent,
 } from '@secbot/core';
-import { createManualClock } from '@secbot/test-utils';
+import { createManualClock, secbotRejection as failure } from '@secbot/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ipGroup } from '../src/internal/ip-group.js';
 import { createLockout, type LockoutOptions } from '../src/lockout.js';
-
-async function failure(promise: Promise<unknown>): Promise<SecbotError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SecbotError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function setup(options: Partial<LockoutOptions> = {}) {
   const clock = createManualClock();

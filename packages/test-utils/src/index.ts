@@ -1,10 +1,12 @@
 /**
  * Test helpers for secbot and for code that extends it: the {@link runStoreSuite} conformance
- * suite every `Store` implementation must pass, and a frozen clock.
+ * suite every `Store` implementation must pass, a frozen clock, and `secbotRejection` for
+ * asserting coded failures.
  *
  * @module @secbot/test-utils
  */
 export { createManualClock, type ManualClock } from './manual-clock.js';
+export { secbotRejection } from './secbot-rejection.js';
 export {
   runStoreSuite,
   type StoreSuiteContext,
