@@ -14,23 +14,13 @@ import { z } from 'zod';
 import { checkCredentials, credentialLimits, methodOf, normalizeUsername } from './internal/credentials.js';
 import { clockSchema, providerNameSchema } from './internal/role-name.js';
 import { runProviders } from './internal/run-providers.js';
-import { createLockout, type IpLockoutOptions, type Lockout, type LockoutEventContext } from './lockout.js';
+import { createLockout, type Lockout, type LockoutEventContext, type LockoutOptions } from './lockout.js';
 
-/** Lockout settings of {@link createAuthenticator}; see {@link createLockout} for each. */
-export interface AuthenticatorLockoutOptions {
-  /** Failures per username within `windowMs` that lock it. Default 5. */
-  readonly maxFailures?: number;
-  /** Window for username failures. Default 15 minutes. */
-  readonly windowMs?: number;
-  /** First lock; doubles with each successive lock. Default 60 seconds. */
-  readonly baseLockMs?: number;
-  /** Longest lock. Default 1 hour. */
-  readonly maxLockMs?: number;
-  /** How long successive locks are remembered for backoff. Default 24 hours. */
-  readonly backoffResetMs?: number;
-  /** Per-address limits (default 20 failures in 10 minutes), or `false`. */
-  readonly perIp?: IpLockoutOptions | false;
-}
+/** Lockout settings of {@link createAuthenticator}: the limits of {@link createLockout}, same defaults. */
+export type AuthenticatorLockoutOptions = Pick<
+  LockoutOptions,
+  'maxFailures' | 'windowMs' | 'baseLockMs' | 'maxLockMs' | 'backoffResetMs' | 'perIp'
+>;
 
 /** Options of {@link createAuthenticator}. */
 export interface AuthenticatorOptions {
