@@ -77,14 +77,54 @@ export async function compare(
   const results: Measurement[] = [];
   for (const contestant of [ours, ...peers])
     results.push(await measure(contestant, options.rounds, options.startBatch));
+  report(title, results, 44);
+  return results;
+}
+
+/** Print ours, then each peer with the ratio ours/peer. */
+function report(title: string, results: readonly Measurement[], width: number): void {
   const [mine, ...theirs] = results as [Measurement, ...Measurement[]];
   console.log(`\n${title}`);
-  console.log(`  ${mine.name.padEnd(44)} ${format(mine.opsPerSec).padStart(12)}`);
+  console.log(`  ${mine.name.padEnd(width)} ${format(mine.opsPerSec).padStart(12)}`);
   for (const peer of theirs) {
     const ratio = mine.opsPerSec / peer.opsPerSec;
     console.log(
-      `  ${peer.name.padEnd(44)} ${format(peer.opsPerSec).padStart(12)}   ours/peer = ${ratio.toFixed(2)}x`,
+      `  ${peer.name.padEnd(width)} ${format(peer.opsPerSec).padStart(12)}   ours/peer = ${ratio.toFixed(2)}x`,
     );
   }
+}
+
+/**
+ * Like {@link compare} (same output, ratio = ours / peer), but interleaved: after a calibration per
+ * contestant, each round times one batch of every contestant in turn, the order rotating, so load
+ * from other processes on a shared machine falls on all of them alike.
+ */
+export async function compareInterleaved(
+  title: string,
+  ours: Contestant,
+  peers: readonly Contestant[],
+  rounds = 15,
+): Promise<Measurement[]> {
+  const all = [ours, ...peers];
+  const sizes: number[] = [];
+  for (const contestant of all) {
+    const { opsPerSec } = await measure(contestant, 1); // warm-up and a first estimate
+    sizes.push(Math.max(64, Math.round(opsPerSec * 0.05)));
+  }
+  const rates = all.map((): number[] => []);
+  for (let round = 0; round < rounds; round++) {
+    // Rotate who goes first, so no contestant always follows the same neighbour (GC debt, caches).
+    for (let k = 0; k < all.length; k++) {
+      const index = (round + k) % all.length;
+      await new Promise((resolve) => setImmediate(resolve));
+      const n = sizes[index]!;
+      rates[index]!.push((n / (await timeBatch(all[index]!.run, n))) * 1000);
+    }
+  }
+  const results = all.map((contestant, index) => {
+    const sorted = [...rates[index]!].sort((a, b) => a - b);
+    return { name: contestant.name, opsPerSec: sorted[Math.floor(sorted.length / 2)] ?? 0 };
+  });
+  report(title, results, 52);
   return results;
 }

@@ -21,7 +21,7 @@ import { type JwtProvider, jwtProvider } from '@secbot/identity';
 import { createVerifier } from 'fast-jwt';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
-import { type Contestant, type Measurement, measure } from '../harness.js';
+import { type Contestant, compareInterleaved } from '../harness.js';
 
 const ISSUER = 'https://id.example.com';
 const AUDIENCE = 'chatbot-api';
@@ -89,64 +89,6 @@ async function setUp(alg: Alg): Promise<Setup> {
       ...(revocation ? { revocation: { store: createMemoryStore() } } : {}),
     });
   return { alg, tokens, joseKey, nodeKey, pem, ours };
-}
-
-async function timeBatch(run: () => unknown, n: number): Promise<number> {
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) {
-    const result = run();
-    if (result instanceof Promise) await result;
-  }
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
-
-const format = (ops: number): string =>
-  ops >= 1e6
-    ? `${(ops / 1e6).toFixed(2)} M/s`
-    : ops >= 1e3
-      ? `${(ops / 1e3).toFixed(1)} k/s`
-      : `${ops.toFixed(0)} /s`;
-
-/**
- * Like the harness's `compare` (same output format, ratio = ours / peer), but interleaved: after a
- * calibration per contestant, each round times one batch of every contestant in turn.
- */
-async function compareInterleaved(
-  title: string,
-  ours: Contestant,
-  peers: readonly Contestant[],
-  rounds = 15,
-): Promise<Measurement[]> {
-  const all = [ours, ...peers];
-  const sizes: number[] = [];
-  for (const contestant of all) {
-    const { opsPerSec } = await measure(contestant, 1); // warm-up and a first estimate
-    sizes.push(Math.max(64, Math.round(opsPerSec * 0.05)));
-  }
-  const rates = all.map((): number[] => []);
-  for (let round = 0; round < rounds; round++) {
-    // Rotate who goes first, so no contestant always follows the same neighbour (GC debt, caches).
-    for (let k = 0; k < all.length; k++) {
-      const index = (round + k) % all.length;
-      await new Promise((resolve) => setImmediate(resolve));
-      const n = sizes[index]!;
-      rates[index]!.push((n / (await timeBatch(all[index]!.run, n))) * 1000);
-    }
-  }
-  const results = all.map((contestant, index) => {
-    const sorted = [...rates[index]!].sort((a, b) => a - b);
-    return { name: contestant.name, opsPerSec: sorted[Math.floor(sorted.length / 2)] ?? 0 };
-  });
-  const [mine, ...theirs] = results as [Measurement, ...Measurement[]];
-  console.log(`\n${title}`);
-  console.log(`  ${mine.name.padEnd(52)} ${format(mine.opsPerSec).padStart(12)}`);
-  for (const peer of theirs) {
-    const ratio = mine.opsPerSec / peer.opsPerSec;
-    console.log(
-      `  ${peer.name.padEnd(52)} ${format(peer.opsPerSec).padStart(12)}   ours/peer = ${ratio.toFixed(2)}x`,
-    );
-  }
-  return results;
 }
 
 /**
