@@ -3,6 +3,7 @@ import {
   type AuditSink,
   type AuditSinkState,
   type Clock,
+  eventBusSchema,
   parseOptions,
   SecbotError,
   type SecretInput,
@@ -145,13 +146,7 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   durable: z.boolean().optional(),
-  bus: z
-    .custom<SecurityEventBus>(
-      (value) =>
-        typeof value === 'object' && value !== null && isFunction((value as { onAny?: unknown }).onAny),
-      'must be a SecurityEventBus',
-    )
-    .optional(),
+  bus: eventBusSchema.optional(),
   now: z.custom<Clock>(isFunction, 'must be a function').optional(),
 });
 

@@ -1,7 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseOptions, type SecretInput, type SecurityEventBus, secretList } from '@secbot/core';
+import {
+  eventBusSchema,
+  parseOptions,
+  type SecretInput,
+  type SecurityEventBus,
+  secretList,
+} from '@secbot/core';
 import { z } from 'zod';
 import { checkSignature, compileVerifyingKeys, type Ed25519KeyInput } from './audit-checkpoint.js';
 import { type AuditCheckpoint, auditGenesis } from './audit-line.js';
@@ -101,15 +107,7 @@ const optionsSchema = z.strictObject({
       }),
     )
     .optional(),
-  bus: z
-    .custom<SecurityEventBus>(
-      (value) =>
-        typeof value === 'object' &&
-        value !== null &&
-        typeof (value as { emit?: unknown }).emit === 'function',
-      'must be a SecurityEventBus',
-    )
-    .optional(),
+  bus: eventBusSchema.optional(),
 });
 
 const checkpointKeys = ['head', 'keyId', 'log', 'sig', 'size'];

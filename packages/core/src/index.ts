@@ -30,6 +30,7 @@ export {
   type MemoryStoreOptions,
   type MemoryStoreStats,
 } from './memory-store.js';
+export { eventBusSchema, storeSchema } from './port-schemas.js';
 export type { ActorRef, AuthMethod, Principal, TargetRef } from './principal.js';
 export {
   type ConfigIssue,

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { type KeyProvider, parseOptions, SecbotError, type SecurityEventBus } from '@secbot/core';
+import { eventBusSchema, type KeyProvider, parseOptions, SecbotError } from '@secbot/core';
 import { z } from 'zod';
 import { aead, aesGcmEncryptInto } from './aead.js';
 import {
@@ -46,12 +46,7 @@ const optionsSchema = z
       .min(1)
       .max(2 ** 32)
       .default(2 ** 32),
-    bus: z
-      .custom<SecurityEventBus>(
-        (v) => typeof v === 'object' && v !== null && typeof (v as SecurityEventBus).emit === 'function',
-        'must be an event bus',
-      )
-      .optional(),
+    bus: eventBusSchema.optional(),
     now: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
   })
   .strict();

@@ -7,6 +7,7 @@ import {
   parseOptions,
   SecbotError,
   type Store,
+  storeSchema,
   systemClock,
 } from '@secbot/core';
 import { z } from 'zod';
@@ -200,12 +201,7 @@ const optionsSchema = z
   .object({
     name: providerNameSchema.default('apiKey'),
     keys: z.array(apiKeyRecordSchema).default([]),
-    store: z
-      .custom<Store>(
-        (value) => typeof value === 'object' && value !== null && typeof (value as Store).get === 'function',
-        'must be a Store',
-      )
-      .optional(),
+    store: storeSchema.optional(),
     storePrefix: z.string().min(1).max(64).default('secbot:apikey:'),
     prefixes: z
       .array(z.string().regex(keyPrefixPattern, 'must be 2-16 characters of a-z 0-9, starting with a letter'))

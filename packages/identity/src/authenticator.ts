@@ -1,6 +1,7 @@
 import {
   type Clock,
   type Credentials,
+  eventBusSchema,
   type IdentityProvider,
   isSecbotError,
   type Principal,
@@ -9,6 +10,7 @@ import {
   type SecurityContext,
   type SecurityEventBus,
   type Store,
+  storeSchema,
 } from '@secbot/core';
 import { z } from 'zod';
 import { checkCredentials, credentialLimits, methodOf, normalizeUsername } from './internal/credentials.js';
@@ -61,20 +63,8 @@ const optionsSchema = z
       z.custom<IdentityProvider>(isProvider, 'must be an IdentityProvider'),
       z.array(z.custom<IdentityProvider>(isProvider, 'must be an IdentityProvider')).min(1),
     ]),
-    store: z.custom<Store>(
-      (value) =>
-        typeof value === 'object' && value !== null && typeof (value as Store).increment === 'function',
-      'must be a Store',
-    ),
-    bus: z
-      .custom<SecurityEventBus>(
-        (value) =>
-          typeof value === 'object' &&
-          value !== null &&
-          typeof (value as SecurityEventBus).emit === 'function',
-        'must be a SecurityEventBus',
-      )
-      .optional(),
+    store: storeSchema,
+    bus: eventBusSchema.optional(),
     lockout: z.record(z.string(), z.unknown()).default({}),
     name: providerNameSchema.default('authenticator'),
     now: clockSchema.optional(),

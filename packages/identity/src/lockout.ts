@@ -1,10 +1,12 @@
 import {
   type Clock,
+  eventBusSchema,
   parseOptions,
   SecbotError,
   type SecurityEventBus,
   type SecurityEventInput,
   type Store,
+  storeSchema,
   systemClock,
 } from '@secbot/core';
 import { z } from 'zod';
@@ -115,11 +117,7 @@ const duration = (fallback: number) =>
 
 const optionsSchema = z
   .object({
-    store: z.custom<Store>(
-      (value) =>
-        typeof value === 'object' && value !== null && typeof (value as Store).increment === 'function',
-      'must be a Store',
-    ),
+    store: storeSchema,
     maxFailures: z.number().int().min(1).max(1000).default(5),
     windowMs: duration(15 * 60_000),
     baseLockMs: duration(60_000),
@@ -148,15 +146,7 @@ const optionsSchema = z
           .strict(),
       ])
       .default({ maxFailures: 20, windowMs: 10 * 60_000 }),
-    bus: z
-      .custom<SecurityEventBus>(
-        (value) =>
-          typeof value === 'object' &&
-          value !== null &&
-          typeof (value as SecurityEventBus).emit === 'function',
-        'must be a SecurityEventBus',
-      )
-      .optional(),
+    bus: eventBusSchema.optional(),
     keyPrefix: z.string().min(1).max(64).default('secbot:lockout:'),
     now: clockSchema.optional(),
   })

@@ -1,5 +1,13 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { type Clock, type Principal, parseOptions, SecbotError, type Store, systemClock } from '@secbot/core';
+import {
+  type Clock,
+  type Principal,
+  parseOptions,
+  SecbotError,
+  type Store,
+  storeSchema,
+  systemClock,
+} from '@secbot/core';
 import { z } from 'zod';
 import { sha256Base64url } from './internal/digest.js';
 import { checkPrincipal } from './internal/principal-schema.js';
@@ -116,10 +124,7 @@ export interface Sessions {
 
 const optionsSchema = z
   .object({
-    store: z.custom<Store>(
-      (value) => typeof value === 'object' && value !== null && typeof (value as Store).get === 'function',
-      'must be a Store',
-    ),
+    store: storeSchema,
     idleTimeoutMs: z
       .number()
       .int()

@@ -1,5 +1,5 @@
 import { randomBytes as nodeRandomBytes, timingSafeEqual } from 'node:crypto';
-import { type Clock, parseOptions, SecbotError, type Store, systemClock } from '@secbot/core';
+import { type Clock, parseOptions, SecbotError, type Store, storeSchema, systemClock } from '@secbot/core';
 import { Secret, TOTP } from 'otpauth';
 import { z } from 'zod';
 import { hasControlCharacter } from './internal/credentials.js';
@@ -92,10 +92,7 @@ const generateSchema = z
 
 const verifySchema = z
   .object({
-    store: z.custom<Store>(
-      (value) => typeof value === 'object' && value !== null && typeof (value as Store).set === 'function',
-      'must be a Store',
-    ),
+    store: storeSchema,
     userId: text(1024),
     // Shapes of the two secrets are checked below: their failures are not configuration mistakes.
     secret: z.unknown(),

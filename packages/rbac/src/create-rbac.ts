@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   type ActorRef,
   type Decision,
+  eventBusSchema,
   parseOptions,
   SecbotError,
   type SecurityContext,
@@ -123,12 +124,7 @@ const optionsSchema = z
       )
       .optional(),
     permissions: z.array(z.string()).optional(),
-    bus: z
-      .custom<SecurityEventBus>(
-        (v) => typeof v === 'object' && v !== null && typeof (v as SecurityEventBus).emit === 'function',
-        'must be an event bus',
-      )
-      .optional(),
+    bus: eventBusSchema.optional(),
     grantedSampleRate: z.number().min(0).max(1).default(0),
     random: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
   })

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type Decision, parseOptions, SecbotError, type SecurityEventBus } from '@secbot/core';
+import {
+  type Decision,
+  eventBusSchema,
+  parseOptions,
+  SecbotError,
+  type SecurityEventBus,
+} from '@secbot/core';
 import { z } from 'zod';
 import type { Rbac, RbacUpdateResult } from './create-rbac.js';
 import { takeControl } from './internal/governance.js';
@@ -151,13 +157,7 @@ const optionsSchema = z
       }, 'must be a PolicyHistoryStore')
       .optional(),
     requiredApprovals: z.number().int().min(1).max(100).default(1),
-    bus: z
-      .custom<SecurityEventBus>(
-        (value) =>
-          typeof value === 'object' && value !== null && isFunction((value as SecurityEventBus).emit),
-        'must be an event bus',
-      )
-      .optional(),
+    bus: eventBusSchema.optional(),
     now: z.custom<() => number>(isFunction, 'must be a function').optional(),
     generateId: z.custom<() => string>(isFunction, 'must be a function').optional(),
     validate: z.custom<ProposalValidator>(isFunction, 'must be a function').optional(),
