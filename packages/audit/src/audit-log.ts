@@ -1,70 +1,17 @@
 import type { KeyObject } from 'node:crypto';
-import {
-  type AuditSink,
-  type AuditSinkState,
-  type Clock,
-  eventBusSchema,
-  parseOptions,
-  SecbotError,
-  type SecretInput,
-  type SecurityEventBus,
-  secretList,
-  systemClock,
-} from '@secbot/core';
-import { z } from 'zod';
-import { checkpointKeyId, type Ed25519KeyInput, loadSigningKey, signCheckpoint } from './audit-checkpoint.js';
+import { type AuditSinkState, parseOptions, SecbotError, systemClock } from '@secbot/core';
+import { checkpointKeyId, loadSigningKey, signCheckpoint } from './audit-checkpoint.js';
 import { type AuditEvent, type AuditEventInput, parseAuditEvent } from './audit-event.js';
 import { type AuditCheckpoint, auditGenesis } from './audit-line.js';
+import { type AuditLogOptions, auditLogOptionsSchema } from './audit-log-options.js';
 import { canonicalJson } from './internal/canonical-json.js';
+import { type CommitBatch, createCommitPipeline, type Waiter } from './internal/commit-pipeline.js';
 import { eventJson } from './internal/event-json.js';
 import { formatLine } from './internal/line-codec.js';
 import { compileMacKeys } from './internal/mac-keys.js';
 import { auditEventFromSecurityEvent } from './security-event-mapping.js';
 
-/** Options of {@link createAuditLog}. */
-export interface AuditLogOptions {
-  /** Where lines go: `fileSink`, `memorySink`, `stdoutSink`, or a PostgreSQL sink. */
-  readonly sink: AuditSink;
-  /**
-   * The HMAC key, at least 32 bytes, or a list of keys newest first: lines are MACed with the
-   * first; keep older keys in the list given to `verifyAuditLog` so older lines still verify.
-   */
-  readonly key: SecretInput;
-  /** The log id signed into checkpoints. Default `'default'`. */
-  readonly logId?: string;
-  /** Applied to each validated event before it is written (e.g. `createRedactor(...)`); its result is validated again. */
-  readonly redact?: (event: AuditEvent) => AuditEventInput;
-  /** Signed checkpoints (see `audit-line.ts`). */
-  readonly checkpoint?: {
-    /** Write a checkpoint after this many lines. Default 10,000. */
-    readonly every?: number;
-    /** Also write one when this much time has passed with unchecked lines. No default. */
-    readonly intervalMs?: number;
-    /** Ed25519 private key (KeyObject or PEM). */
-    readonly privateKey: Ed25519KeyInput;
-    /** Receives each checkpoint once its line is durable, to keep it elsewhere (WORM storage, another service). */
-    readonly anchor?: (checkpoint: AuditCheckpoint) => Promise<void>;
-    /** Receives anchor failures of automatic checkpoints. Default: a process warning. */
-    readonly onAnchorError?: (error: unknown, checkpoint: AuditCheckpoint) => void;
-  };
-  /**
-   * Group commit. While an append is in flight, records queue up and form the next batch as soon
-   * as it completes; when the sink is idle, a batch closes `maxDelayMs` (default 2) after its
-   * first record. A batch never exceeds `maxEvents` (default 256) events.
-   */
-  readonly batch?: { readonly maxEvents?: number; readonly maxDelayMs?: number };
-  /**
-   * `true` (default): `record` resolves once its line is durable in the sink. `false`: it resolves
-   * once the line is chained and handed to the writer, before the sink has stored it; a crash
-   * can then lose acknowledged lines (never reorder or forge them). For benchmarks and users
-   * who choose that trade.
-   */
-  readonly durable?: boolean;
-  /** Record every security event emitted on this bus (see `auditEventFromSecurityEvent`). */
-  readonly bus?: SecurityEventBus;
-  /** Clock for `ts`. Defaults to `Date.now`. */
-  readonly now?: Clock;
-}
+export type { AuditLogOptions } from './audit-log-options.js';
 
 /** Where a recorded event landed. */
 export interface AuditReceipt {
@@ -111,61 +58,22 @@ export interface AuditLog {
 }
 
 const where = 'createAuditLog';
-const isFunction = (value: unknown): boolean => typeof value === 'function';
-const optionsSchema = z.strictObject({
-  sink: z.custom<AuditSink>(
-    (value) =>
-      typeof value === 'object' &&
-      value !== null &&
-      ['open', 'append', 'close'].every((name) => isFunction((value as Record<string, unknown>)[name])),
-    'must be an AuditSink (open, append, close)',
-  ),
-  key: secretList({ minBytes: 32 }),
-  logId: z.string().min(1).max(256).optional(),
-  redact: z.custom<(event: AuditEvent) => AuditEventInput>(isFunction, 'must be a function').optional(),
-  checkpoint: z
-    .strictObject({
-      every: z.number().int().min(1).max(1e9).optional(),
-      intervalMs: z.number().int().min(1).optional(),
-      privateKey: z.custom<KeyObject>(
-        (value) => loadSigningKey(value) !== undefined,
-        'must be an Ed25519 private key (KeyObject or PEM)',
-      ),
-      anchor: z
-        .custom<(checkpoint: AuditCheckpoint) => Promise<void>>(isFunction, 'must be a function')
-        .optional(),
-      onAnchorError: z
-        .custom<(error: unknown, checkpoint: AuditCheckpoint) => void>(isFunction, 'must be a function')
-        .optional(),
-    })
-    .optional(),
-  batch: z
-    .strictObject({
-      maxEvents: z.number().int().min(1).max(65_536).optional(),
-      maxDelayMs: z.number().min(0).max(10_000).optional(),
-    })
-    .optional(),
-  durable: z.boolean().optional(),
-  bus: eventBusSchema.optional(),
-  now: z.custom<Clock>(isFunction, 'must be a function').optional(),
-});
 
-/** What is queued: an event, or a checkpoint asked for by a caller. */
-type PendingRequest =
-  | { readonly kind: 'event'; readonly event: AuditEvent; readonly ts: number }
-  | { readonly kind: 'checkpoint'; readonly ts: number };
-
-/** A request waiting for its batch, with whoever waits for it (automatic checkpoints: nobody). */
-type Pending = PendingRequest & {
-  readonly resolve?: (value: AuditReceipt | AuditCheckpoint) => void;
-  readonly reject?: (error: SecbotError) => void;
-};
-
-interface Written {
-  readonly lines: string[];
-  readonly done: (() => void)[];
-  readonly failed: ((error: SecbotError) => void)[];
+/** A queued record: it is its own waiter. */
+interface QueuedEvent extends Waiter {
+  readonly kind: 'event';
+  readonly event: AuditEvent;
+  readonly ts: number;
 }
+
+/** A queued checkpoint; automatic ones have nobody waiting. */
+interface QueuedCheckpoint {
+  readonly kind: 'checkpoint';
+  readonly ts: number;
+  readonly waiter?: Waiter;
+}
+
+type Queued = QueuedEvent | QueuedCheckpoint;
 
 /**
  * Create a tamper-evident audit log: every event becomes one line, hash-chained to the previous
@@ -192,12 +100,12 @@ interface Written {
  * ```
  */
 export function createAuditLog(options: AuditLogOptions): AuditLog {
-  const o = parseOptions(optionsSchema, options, where);
+  const o = parseOptions(auditLogOptionsSchema, options, where);
   const sink = o.sink;
   const mac = compileMacKeys(o.key, where).current;
   const now = o.now ?? systemClock;
   const logId = o.logId ?? 'default';
-  const maxEvents = o.batch?.maxEvents ?? 256;
+  const maxEvents = o.batch?.maxEvents ?? 32;
   const maxDelayMs = o.batch?.maxDelayMs ?? 2;
   const durable = o.durable ?? true;
   const signing =
@@ -208,28 +116,38 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
           return { key, keyId: checkpointKeyId(key), every: o.checkpoint.every ?? 10_000, ...o.checkpoint };
         })();
 
+  const writeFailed = (message: string, cause?: unknown): SecbotError =>
+    new SecbotError('AUDIT_WRITE_FAILED', `${where}: ${message}`, cause === undefined ? {} : { cause });
+
+  const pipeline = createCommitPipeline(sink, {
+    maxInFlight: o.batch?.maxInFlight ?? 4,
+    maxLinesPerAppend: o.batch?.maxLinesPerAppend ?? 4096,
+    failed: (cause) => writeFailed('the sink failed; the log is closed to further records', cause),
+  });
+  // durable: false still applies backpressure: past this many unwritten lines, acknowledgements
+  // wait for the write, so memory stays bounded when the disk is slower than the callers.
+  const highWater = Math.max(maxEvents, 256) * 16;
+
   let opening: Promise<AuditSinkState> | undefined;
   let opened = false;
   let seq = 0;
   let head = auditGenesis;
   let checkedSize = 0; // lines covered by the last checkpoint
-  let failure: SecbotError | undefined;
   let closing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let writing = false;
-  let unwritten = 0; // lines sequenced but not yet appended
-  const highWater = maxEvents * 16;
-  const queue: Pending[] = [];
-  const toWrite: Written[] = [];
-  const idleWaiters: (() => void)[] = [];
+  let immediate: NodeJS.Immediate | undefined;
+  let queue: Queued[] = [];
   let anchors: Promise<void> = Promise.resolve();
-
-  const writeFailed = (message: string, cause?: unknown): SecbotError =>
-    new SecbotError('AUDIT_WRITE_FAILED', `${where}: ${message}`, cause === undefined ? {} : { cause });
 
   const stamp = (): number => {
     const t = Math.floor(now());
     return Number.isSafeInteger(t) && t >= 0 ? t : 0;
+  };
+
+  const rejectQueued = (error: SecbotError): void => {
+    const items = queue;
+    queue = [];
+    for (const item of items) (item.kind === 'event' ? item : item.waiter)?.reject(error);
   };
 
   const ensureOpen = (): Promise<AuditSinkState> => {
@@ -245,84 +163,67 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       (error: unknown) => {
         const wrapped =
           error instanceof SecbotError ? error : writeFailed('the sink cannot be opened', error);
-        failAll(wrapped);
+        pipeline.fail(wrapped);
+        rejectQueued(wrapped);
         throw wrapped;
       },
     );
     return opening;
   };
 
-  const failAll = (error: SecbotError): void => {
-    failure ??= error;
-    const err = failure;
-    for (const pending of queue.splice(0)) pending.reject?.(err);
-    for (const batch of toWrite.splice(0)) for (const reject of batch.failed) reject(err);
-    notifyIdle();
-  };
-
-  const notifyIdle = (): void => {
-    if (queue.length > 0 || toWrite.length > 0 || writing) return;
-    for (const waiter of idleWaiters.splice(0)) waiter();
-  };
-
   const schedule = (): void => {
-    if (!opened || failure !== undefined) return;
-    if (queue.length >= maxEvents || closing !== undefined) {
+    if (!opened) return;
+    if (queue.length >= maxEvents || closing !== undefined || pipeline.failure !== undefined) {
       sequence();
       return;
     }
-    if (writing) return; // the writer takes the queue when its append completes
-    if (timer === undefined && queue.length > 0) {
-      timer =
-        maxDelayMs === 0
-          ? (setImmediate(sequence) as unknown as NodeJS.Timeout)
-          : setTimeout(sequence, maxDelayMs);
-    }
+    if (timer !== undefined || immediate !== undefined || queue.length === 0) return;
+    if (maxDelayMs === 0) immediate = setImmediate(sequence);
+    else timer = setTimeout(sequence, maxDelayMs);
   };
 
+  /** Chain everything queued, in batches of at most `maxEvents` lines, and hand them to the pipeline. */
   const sequence = (): void => {
-    if (timer !== undefined) {
-      if (maxDelayMs === 0) clearImmediate(timer as unknown as NodeJS.Immediate);
-      else clearTimeout(timer);
-    }
+    if (timer !== undefined) clearTimeout(timer);
+    if (immediate !== undefined) clearImmediate(immediate);
     timer = undefined;
-    if (!opened || failure !== undefined) return;
-    while (queue.length > 0) {
-      const batch = queue.splice(0, maxEvents);
-      const written: Written = { lines: [], done: [], failed: [] };
-      for (const pending of batch) {
-        if (pending.kind === 'event') {
-          const { line, hash } = formatLine(
-            'event',
-            eventJson(pending.event),
-            seq + 1,
-            pending.ts,
-            head,
-            mac.kid,
-            mac.mac,
-          );
-          seq += 1;
-          head = hash;
-          written.lines.push(line);
-          const receipt: AuditReceipt = { seq, hash };
-          // durable: false still applies backpressure: past a bound of unwritten lines, the
-          // acknowledgement waits for the write, so memory stays bounded when the disk is slower.
-          if (durable || unwritten + written.lines.length > highWater) {
-            written.done.push(() => pending.resolve?.(receipt));
-            if (pending.reject) written.failed.push(pending.reject);
-          } else pending.resolve?.(receipt);
-          if (signing !== undefined && seq - checkedSize >= signing.every) {
-            addCheckpoint(written, pending.ts, undefined);
-          }
-        } else addCheckpoint(written, pending.ts, pending.resolve === undefined ? undefined : pending);
-      }
-      unwritten += written.lines.length;
-      toWrite.push(written);
+    immediate = undefined;
+    if (!opened || queue.length === 0) return;
+    const failure = pipeline.failure;
+    if (failure !== undefined) {
+      rejectQueued(failure);
+      return;
     }
-    void write();
+    const items = queue;
+    queue = [];
+    let batch: CommitBatch = { lines: [], waiters: [], values: [] };
+    for (const item of items) {
+      if (item.kind === 'checkpoint') addCheckpoint(batch, item.ts, item.waiter);
+      else addEvent(batch, item);
+      if (batch.lines.length >= maxEvents) {
+        pipeline.push(batch);
+        batch = { lines: [], waiters: [], values: [] };
+      }
+    }
+    if (batch.lines.length > 0) pipeline.push(batch);
   };
 
-  const addCheckpoint = (written: Written, ts: number, waiting: Pending | undefined): void => {
+  const addEvent = (batch: CommitBatch, item: QueuedEvent): void => {
+    const json = eventJson(item.event);
+    const { line, hash } = formatLine('event', json, seq + 1, item.ts, head, mac.kid, mac.mac);
+    seq += 1;
+    head = hash;
+    batch.lines.push(line);
+    const receipt: AuditReceipt = { seq, hash };
+    if (!durable && pipeline.unwritten + batch.lines.length <= highWater) item.resolve(receipt);
+    else {
+      batch.waiters.push(item);
+      batch.values.push(receipt);
+    }
+    if (signing !== undefined && seq - checkedSize >= signing.every) addCheckpoint(batch, item.ts, undefined);
+  };
+
+  const addCheckpoint = (batch: CommitBatch, ts: number, waiting: Waiter | undefined): void => {
     if (signing === undefined) return;
     const unsigned = signCheckpoint(signing.key, signing.keyId, logId, seq, head);
     const { line, hash } = formatLine(
@@ -337,20 +238,23 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     seq += 1;
     head = hash;
     checkedSize = seq;
-    written.lines.push(line);
+    batch.lines.push(line);
     const checkpoint: AuditCheckpoint = { ...unsigned, ts };
-    written.done.push(() => {
-      const anchored = anchorInOrder(checkpoint);
-      if (waiting === undefined) {
-        anchored.catch((error: unknown) => reportAnchorError(error, checkpoint));
-      } else {
-        anchored.then(
-          () => waiting.resolve?.(checkpoint),
-          (error: unknown) => waiting.reject?.(writeFailed('the checkpoint anchor failed', error)),
-        );
-      }
+    batch.values.push(checkpoint);
+    batch.waiters.push({
+      resolve: () => {
+        const anchored = anchorInOrder(checkpoint);
+        if (waiting === undefined) {
+          anchored.catch((error: unknown) => reportAnchorError(error, checkpoint));
+        } else {
+          anchored.then(
+            () => waiting.resolve(checkpoint),
+            (error: unknown) => waiting.reject(writeFailed('the checkpoint anchor failed', error)),
+          );
+        }
+      },
+      reject: (error) => waiting?.reject(error),
     });
-    if (waiting?.reject) written.failed.push(waiting.reject);
   };
 
   const anchorInOrder = (checkpoint: AuditCheckpoint): Promise<void> => {
@@ -376,69 +280,37 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     });
   };
 
-  const write = async (): Promise<void> => {
-    if (writing) return;
-    writing = true;
-    try {
-      while (failure === undefined) {
-        if (toWrite.length === 0) {
-          // Group commit: the next batch closes when the sink is free again. One macrotask lets
-          // the writers just acknowledged record again and join it.
-          await new Promise((resolve) => setImmediate(resolve));
-          if (queue.length > 0) sequence();
-          if (toWrite.length === 0) break;
-        }
-        const batch = toWrite.shift() as Written;
-        // Batches sequenced while the previous append was in flight share the next one.
-        while (toWrite.length > 0 && batch.lines.length + (toWrite[0]?.lines.length ?? 0) <= maxEvents) {
-          const next = toWrite.shift() as Written;
-          batch.lines.push(...next.lines);
-          batch.done.push(...next.done);
-          batch.failed.push(...next.failed);
-        }
-        try {
-          await sink.append(batch.lines);
-        } catch (error) {
-          const err = writeFailed('the sink failed; the log is closed to further records', error);
-          for (const reject of batch.failed) reject(err);
-          failAll(err);
-          return;
-        }
-        unwritten -= batch.lines.length;
-        for (const done of batch.done) done();
-      }
-    } finally {
-      writing = false;
-      notifyIdle();
-    }
+  const enqueue = (item: Queued): void => {
+    queue.push(item);
+    if (opened) schedule();
+    else ensureOpen().catch(() => undefined);
   };
 
-  const enqueue = <T>(pending: PendingRequest): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (failure !== undefined) {
-        reject(failure);
-        return;
-      }
-      queue.push({ ...pending, resolve: resolve as (value: unknown) => void, reject });
-      if (opened) schedule();
-      else ensureOpen().catch(() => undefined);
-    });
-
-  const record = async (input: AuditEventInput): Promise<AuditReceipt> => {
-    if (closing !== undefined) throw writeFailed('the log is closed');
-    if (failure !== undefined) throw failure;
-    const ts = stamp();
-    let event = parseAuditEvent(input);
-    if (o.redact !== undefined) {
-      let redacted: AuditEventInput;
-      try {
-        redacted = o.redact(event);
-      } catch (cause) {
-        throw new SecbotError('ARGUMENT_INVALID', `${where}: redact failed`, { cause });
-      }
-      event = parseAuditEvent(redacted);
+  const prepare = (input: AuditEventInput): AuditEvent => {
+    const event = parseAuditEvent(input);
+    if (o.redact === undefined) return event;
+    let redacted: AuditEventInput;
+    try {
+      redacted = o.redact(event);
+    } catch (cause) {
+      throw new SecbotError('ARGUMENT_INVALID', `${where}: redact failed`, { cause });
     }
-    return enqueue<AuditReceipt>({ kind: 'event', event, ts });
+    return parseAuditEvent(redacted);
+  };
+
+  const record = (input: AuditEventInput): Promise<AuditReceipt> => {
+    if (closing !== undefined) return Promise.reject(writeFailed('the log is closed'));
+    if (pipeline.failure !== undefined) return Promise.reject(pipeline.failure);
+    const ts = stamp();
+    let event: AuditEvent;
+    try {
+      event = prepare(input);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<AuditReceipt>((resolve, reject) => {
+      enqueue({ kind: 'event', event, ts, resolve: resolve as (value: unknown) => void, reject });
+    });
   };
 
   const unsubscribe = o.bus?.onAny((event) => {
@@ -450,29 +322,31 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     signing?.intervalMs === undefined
       ? undefined
       : setInterval(() => {
-          if (opened && failure === undefined && closing === undefined && seq > checkedSize) {
-            queue.push({ kind: 'checkpoint', ts: stamp() });
-            schedule();
+          if (opened && pipeline.failure === undefined && closing === undefined && seq > checkedSize) {
+            enqueue({ kind: 'checkpoint', ts: stamp() });
           }
         }, signing.intervalMs);
   interval?.unref();
 
-  const whenIdle = (): Promise<void> =>
-    new Promise((resolve) => {
-      idleWaiters.push(resolve);
-      notifyIdle();
-    });
-
   return {
     record,
-    async checkpoint() {
+    checkpoint() {
       if (signing === undefined) {
-        throw new SecbotError('CONFIG_INVALID', `${where}: checkpoint() needs the checkpoint option`, {
-          issues: [{ path: 'checkpoint', message: 'required for checkpoint()' }],
-        });
+        return Promise.reject(
+          new SecbotError('CONFIG_INVALID', `${where}: checkpoint() needs the checkpoint option`, {
+            issues: [{ path: 'checkpoint', message: 'required for checkpoint()' }],
+          }),
+        );
       }
-      if (closing !== undefined) throw writeFailed('the log is closed');
-      return enqueue<AuditCheckpoint>({ kind: 'checkpoint', ts: stamp() });
+      if (closing !== undefined) return Promise.reject(writeFailed('the log is closed'));
+      if (pipeline.failure !== undefined) return Promise.reject(pipeline.failure);
+      return new Promise<AuditCheckpoint>((resolve, reject) => {
+        enqueue({
+          kind: 'checkpoint',
+          ts: stamp(),
+          waiter: { resolve: resolve as (value: unknown) => void, reject },
+        });
+      });
     },
     ready: ensureOpen,
     close() {
@@ -481,15 +355,15 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         if (interval !== undefined) clearInterval(interval);
         if (opening !== undefined) {
           await opening.catch(() => undefined);
-          if (failure === undefined && signing !== undefined && seq > checkedSize) {
+          if (pipeline.failure === undefined && signing !== undefined && seq + queue.length > checkedSize) {
             queue.push({ kind: 'checkpoint', ts: stamp() });
           }
           sequence();
-          await whenIdle();
+          await pipeline.whenIdle();
           await anchors;
         }
         await sink.close();
-        if (!durable && failure !== undefined) throw failure;
+        if (!durable && pipeline.failure !== undefined) throw pipeline.failure;
       })();
       return closing;
     },

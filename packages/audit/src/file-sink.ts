@@ -46,7 +46,8 @@ const optionsSchema = z.strictObject({
  * An `AuditSink` writing JSON lines to a file, append-only, with rotation and crash recovery.
  *
  * - **Writes**: the file is opened with `'a'` (O_APPEND, mode 600). Each `append` is one `write`
- *   of the whole batch and one `fdatasync`; it resolves only after both succeed.
+ *   of the whole batch and one `fdatasync`; it resolves only after both succeed and every earlier
+ *   append has resolved. Concurrent appends are written in call order and their fsyncs overlap.
  * - **Rotation**: before a batch that would take the file past `rotate.maxBytes`, or once the file
  *   is `rotate.intervalMs` old (checked at each append, no timer), the current file is renamed to
  *   `path.<n>` (n = highest existing + 1), the directory is fsynced, and a new `path` is created.
@@ -88,9 +89,11 @@ export function fileSink(options: FileSinkOptions): AuditSink {
   let nextIndex = 1;
   let failed: unknown;
   let opened = false;
+  let writes: Promise<unknown> = Promise.resolve(); // the last write, in call order
+  let lastAppend: Promise<void> = Promise.resolve(); // rejects when it or an earlier append failed
 
   const fail = (message: string, cause: unknown): SecbotError => {
-    failed = cause ?? new Error(message);
+    failed ??= cause ?? new Error(message);
     return new SecbotError('AUDIT_WRITE_FAILED', `${where}: ${message}`, { cause });
   };
 
@@ -103,6 +106,39 @@ export function fileSink(options: FileSinkOptions): AuditSink {
     await syncDirectory(dirname(path));
     size = 0;
     startedAt = now();
+  };
+
+  /** Rotate if due, then write the whole batch; returns the handle it was written to. */
+  const writeBatch = async (data: Buffer, before: Promise<void>): Promise<FileHandle> => {
+    if (failed !== undefined) {
+      throw new SecbotError('AUDIT_WRITE_FAILED', `${where}: an earlier batch failed`, { cause: failed });
+    }
+    try {
+      if (
+        size > 0 &&
+        ((maxBytes !== undefined && size + data.length > maxBytes) ||
+          (intervalMs !== undefined && now() - startedAt >= intervalMs))
+      ) {
+        await before; // no fsync of the old file may still be running when it is closed
+        await rotateNow();
+      }
+    } catch (error) {
+      throw fail('the log file cannot be rotated', error);
+    }
+    const target = handle;
+    if (target === undefined) throw fail('the log file is not open', undefined);
+    try {
+      let done = 0;
+      while (done < data.length) {
+        const { bytesWritten } = await target.write(data, done, data.length - done);
+        if (bytesWritten <= 0) throw new Error('short write');
+        done += bytesWritten;
+      }
+      size += data.length;
+      return target;
+    } catch (error) {
+      throw fail('the batch cannot be written durably', error);
+    }
   };
 
   return {
@@ -135,42 +171,38 @@ export function fileSink(options: FileSinkOptions): AuditSink {
       }
     },
 
-    async append(lines: readonly string[]): Promise<void> {
+    append(lines: readonly string[]): Promise<void> {
       if (failed !== undefined || handle === undefined) {
-        throw new SecbotError('AUDIT_WRITE_FAILED', `${where}: the sink is not open or has failed`, {
-          cause: failed,
-        });
+        return Promise.reject(
+          new SecbotError('AUDIT_WRITE_FAILED', `${where}: the sink is not open or has failed`, {
+            cause: failed,
+          }),
+        );
       }
-      if (lines.length === 0) return;
+      if (lines.length === 0) return lastAppend;
       const data = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
-      try {
-        if (
-          size > 0 &&
-          ((maxBytes !== undefined && size + data.length > maxBytes) ||
-            (intervalMs !== undefined && now() - startedAt >= intervalMs))
-        ) {
-          await rotateNow();
+      // Writes run one after another, in call order; their fsyncs may overlap (concurrent
+      // fdatasyncs on one file cost less each), and a call resolves only once every earlier
+      // call has resolved, and rejects when any of them rejected.
+      const before = lastAppend;
+      const written = writes.then(() => writeBatch(data, before));
+      writes = written.catch(() => undefined);
+      const durable = (async () => {
+        const target = await written;
+        try {
+          if (parsed.fsync) await target.datasync();
+        } catch (error) {
+          throw fail('the batch cannot be written durably', error);
         }
-      } catch (error) {
-        throw fail('the log file cannot be rotated', error);
-      }
-      const target = handle;
-      if (target === undefined) throw fail('the log file is not open', undefined);
-      try {
-        let done = 0;
-        while (done < data.length) {
-          const { bytesWritten } = await target.write(data, done, data.length - done);
-          if (bytesWritten <= 0) throw new Error('short write');
-          done += bytesWritten;
-        }
-        if (parsed.fsync) await target.datasync();
-        size += data.length;
-      } catch (error) {
-        throw fail('the batch cannot be written durably', error);
-      }
+        await before;
+      })();
+      durable.catch(() => undefined); // the caller handles it; the next append awaits it too
+      lastAppend = durable;
+      return durable;
     },
 
     async close(): Promise<void> {
+      await lastAppend.catch(() => undefined);
       const current = handle;
       handle = undefined;
       failed ??= new Error('closed');

@@ -17,6 +17,8 @@ const outcomes: Readonly<Record<SecurityEventType, AuditOutcome>> = {
   'message.received': 'success',
   'message.redacted': 'success',
   'alert.raised': 'success',
+  'alert.resolved': 'success',
+  'alert.delivery_failed': 'failure',
   'audit.chain_broken': 'failure',
 };
 
@@ -71,7 +73,9 @@ export function auditEventFromSecurityEvent(event: SecurityEvent): AuditEventInp
   } else if (str(fields.changeId)) target = { type: 'policy-change', id: fields.changeId as string };
   else if (str(fields.keyId)) target = { type: 'key', id: fields.keyId as string };
   else if (event.type === 'auth.lockout') target = { type: event.scope, id: event.key };
-  else if (event.type === 'alert.raised') target = { type: 'alert', id: event.alertId };
+  else if (event.type === 'alert.raised' || event.type === 'alert.resolved')
+    target = { type: 'alert', id: event.alertId };
+  else if (event.type === 'alert.delivery_failed') target = { type: 'notification', id: event.notificationId };
   let reason: string | undefined;
   if (event.type === 'access.denied') reason = event.reason;
   else if (event.type === 'auth.failure' || event.type === 'crypto.decrypt_failed') reason = event.code;

@@ -24,6 +24,11 @@ export interface AuditSink {
    * Append lines in order. Resolves only once every one of them is durable (fsync, commit);
    * rejects with `AUDIT_WRITE_FAILED` otherwise, and then none of them may count as written.
    *
+   * The log calls `append` again before earlier calls have settled (it keeps a few in flight so
+   * that one batch is made durable while the next is written). A sink must store the lines of
+   * concurrent calls in call order, resolve a call only after every earlier call has resolved,
+   * and reject every call after one that failed.
+   *
    * @param lines - Serialised lines, without trailing newlines.
    */
   append(lines: readonly string[]): Promise<void>;

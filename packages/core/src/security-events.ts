@@ -129,6 +129,22 @@ export interface SecurityEventPayloads {
     readonly groupKey: string;
     readonly count: number;
   };
+  /** An alert was resolved: the condition that raised it has cleared. */
+  'alert.resolved': { readonly alertId: string; readonly ruleId: string; readonly groupKey: string };
+  /**
+   * An alert notification could not be delivered through a channel. `deadLettered` is true once
+   * retries are exhausted and the notification sits in the dead-letter list.
+   */
+  'alert.delivery_failed': {
+    readonly channel: string;
+    readonly notificationId: string;
+    readonly alertIds: readonly string[];
+    readonly attempts: number;
+    readonly code: SecbotErrorCode;
+    /** The receiver's status code (HTTP status, SMTP reply code), when there was one. */
+    readonly receiverStatus?: number;
+    readonly deadLettered: boolean;
+  };
   /** Verification found the audit chain broken. */
   'audit.chain_broken': { readonly seq: number; readonly reason: string; readonly source: string };
 }
@@ -179,5 +195,7 @@ export const securityEventTypes = [
   'message.received',
   'message.redacted',
   'alert.raised',
+  'alert.resolved',
+  'alert.delivery_failed',
   'audit.chain_broken',
 ] as const satisfies readonly SecurityEventType[];

@@ -27,6 +27,8 @@ describe('security event types', () => {
       | 'message.received'
       | 'message.redacted'
       | 'alert.raised'
+      | 'alert.resolved'
+      | 'alert.delivery_failed'
       | 'audit.chain_broken'
     >();
     expectTypeOf<(typeof securityEventTypes)[number]>().toEqualTypeOf<SecurityEventType>();

@@ -3,7 +3,7 @@ import * as crypto from 'node:crypto';
 type OneShotHash = (
   algorithm: string,
   data: string | Uint8Array,
-  outputEncoding: 'hex' | 'buffer',
+  outputEncoding: 'hex' | 'buffer' | 'latin1' | 'base64url',
 ) => unknown;
 
 // `crypto.hash` (Node >= 20.12 / 21.7) skips the Hash object: about 3x cheaper than createHash for
@@ -23,9 +23,11 @@ export const sha256Bytes: (data: string | Uint8Array) => Buffer =
     : (data) => crypto.createHash('sha256').update(data).digest();
 
 /**
- * HMAC-SHA256 under one key, compiled once: the key pads are computed at construction and each
- * call runs two one-shot hashes over preallocated buffers (RFC 2104), about 25% cheaper than
- * `createHmac` per call. The message must be ASCII (it is a hex hash) and at most 64 bytes.
+ * HMAC-SHA256 under one key, compiled once (RFC 2104): the padded keys are written into two
+ * preallocated buffers at construction, and each call runs two one-shot hashes over them. Digests
+ * are taken as latin1 strings and written back with `Buffer.write`, because one-shot output as a
+ * Buffer and fresh allocations cost more than the hashing itself here; about 2x cheaper than
+ * `createHmac` per call on Node 20. The message must be ASCII (it is a hex hash) and at most 64 bytes.
  *
  * @returns A function from the 64-character hex hash to the base64url MAC (43 characters).
  */
@@ -39,12 +41,15 @@ export function compileHmacSha256(key: Uint8Array): (asciiMessage: string) => st
     inner[i] = byte ^ 0x36;
     outer[i] = byte ^ 0x5c;
   }
+  if (typeof oneShot !== 'function') {
+    return (message) => crypto.createHmac('sha256', key).update(message, 'latin1').digest('base64url');
+  }
   return (message) => {
     if (message.length !== block) {
       return crypto.createHmac('sha256', key).update(message, 'latin1').digest('base64url');
     }
     inner.write(message, block, 'latin1');
-    sha256Bytes(inner).copy(outer, block);
-    return sha256Bytes(outer).toString('base64url');
+    outer.write(oneShot('sha256', inner, 'latin1') as string, block, 'latin1');
+    return oneShot('sha256', outer, 'base64url') as string;
   };
 }

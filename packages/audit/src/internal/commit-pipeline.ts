@@ -1,0 +1,155 @@
+import type { AuditSink } from '@secbot/core';
+import type { SecbotError } from '@secbot/core';
+
+/** Whoever waits for a line to be durable. */
+export interface Waiter {
+  resolve(value: unknown): void;
+  reject(error: SecbotError): void;
+}
+
+/** Lines chained together by the log, with the waiters to settle once they are durable. */
+export interface CommitBatch {
+  readonly lines: string[];
+  /** `waiters[i]` receives `values[i]`. */
+  readonly waiters: Waiter[];
+  readonly values: unknown[];
+}
+
+/** Options of {@link createCommitPipeline}. */
+export interface CommitPipelineOptions {
+  /** Appends in flight at once (their fsyncs overlap; the sink keeps them in order). */
+  readonly maxInFlight: number;
+  /** Most lines merged into one append. */
+  readonly maxLinesPerAppend: number;
+  /** Turns a sink failure into the error every waiter then receives. */
+  readonly failed: (cause: unknown) => SecbotError;
+}
+
+/** The write side of the log: see {@link createCommitPipeline}. */
+export interface CommitPipeline {
+  /** Hand over a chained batch; its waiters settle once it (and everything before it) is durable. */
+  push(batch: CommitBatch): void;
+  /** Reject everything waiting or in flight, and every later batch. */
+  fail(error: SecbotError): void;
+  /** The first failure, if any. */
+  readonly failure: SecbotError | undefined;
+  /** Lines handed over but not yet durable. */
+  readonly unwritten: number;
+  /** Resolves once nothing is waiting or in flight (at once when that is already so). */
+  whenIdle(): Promise<void>;
+}
+
+interface InFlight {
+  readonly batch: CommitBatch;
+  settled: boolean;
+  error: unknown;
+  failed: boolean;
+}
+
+/**
+ * Write chained batches through a sink with up to `maxInFlight` appends outstanding, merging
+ * batches that wait for a free slot into one append. Waiters settle strictly in line order: a
+ * batch counts as durable only once its own append and every earlier one have resolved (the
+ * `AuditSink` contract lets a later append resolve only after the earlier ones, but the log does
+ * not rely on it). The first failure is final: every batch still waiting or in flight, and every
+ * later one, is rejected with it; no line after a failed one is ever acknowledged.
+ */
+export function createCommitPipeline(sink: AuditSink, options: CommitPipelineOptions): CommitPipeline {
+  const waiting: CommitBatch[] = [];
+  const inFlight: InFlight[] = [];
+  const idleWaiters: (() => void)[] = [];
+  let failure: SecbotError | undefined;
+  let unwritten = 0;
+
+  const rejectBatch = (batch: CommitBatch, error: SecbotError): void => {
+    for (const waiter of batch.waiters) waiter.reject(error);
+  };
+
+  const notifyIdle = (): void => {
+    if (waiting.length > 0 || inFlight.length > 0) return;
+    for (const resolve of idleWaiters.splice(0)) resolve();
+  };
+
+  const take = (): CommitBatch => {
+    const first = waiting.shift() as CommitBatch;
+    while (waiting.length > 0) {
+      const next = waiting[0] as CommitBatch;
+      if (first.lines.length + next.lines.length > options.maxLinesPerAppend) break;
+      waiting.shift();
+      for (let i = 0; i < next.lines.length; i++) first.lines.push(next.lines[i] as string);
+      for (let i = 0; i < next.waiters.length; i++) {
+        first.waiters.push(next.waiters[i] as Waiter);
+        first.values.push(next.values[i]);
+      }
+    }
+    return first;
+  };
+
+  const settle = (entry: InFlight, failed: boolean, error: unknown): void => {
+    entry.settled = true;
+    entry.failed = failed;
+    entry.error = error;
+    while (inFlight.length > 0 && (inFlight[0] as InFlight).settled) {
+      const done = inFlight.shift() as InFlight;
+      if (failure === undefined && done.failed) fail(options.failed(done.error));
+      if (failure !== undefined) {
+        rejectBatch(done.batch, failure);
+        continue;
+      }
+      unwritten -= done.batch.lines.length;
+      const { waiters, values } = done.batch;
+      for (let i = 0; i < waiters.length; i++) (waiters[i] as Waiter).resolve(values[i]);
+    }
+    pump();
+  };
+
+  const pump = (): void => {
+    while (failure === undefined && inFlight.length < options.maxInFlight && waiting.length > 0) {
+      const entry: InFlight = { batch: take(), settled: false, error: undefined, failed: false };
+      inFlight.push(entry);
+      let appended: Promise<void>;
+      try {
+        appended = sink.append(entry.batch.lines);
+      } catch (error) {
+        appended = Promise.reject(error);
+      }
+      appended.then(
+        () => settle(entry, false, undefined),
+        (error: unknown) => settle(entry, true, error),
+      );
+    }
+    notifyIdle();
+  };
+
+  const fail = (error: SecbotError): void => {
+    failure ??= error;
+    for (const batch of waiting.splice(0)) rejectBatch(batch, failure);
+    // batches in flight are rejected as they settle, in order
+    notifyIdle();
+  };
+
+  return {
+    push(batch) {
+      if (failure !== undefined) {
+        rejectBatch(batch, failure);
+        return;
+      }
+      unwritten += batch.lines.length;
+      waiting.push(batch);
+      pump();
+    },
+    fail,
+    get failure() {
+      return failure;
+    },
+    get unwritten() {
+      return unwritten;
+    },
+    whenIdle() {
+      return new Promise((resolve) => {
+        idleWaiters.push(resolve);
+        notifyIdle();
+      });
+    },
+  };
+}
