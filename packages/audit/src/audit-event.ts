@@ -139,6 +139,17 @@ const eventSchema = z.strictObject({
  * ```
  */
 export function parseAuditEvent(input: unknown): AuditEvent {
+  let fast: AuditEvent | undefined;
+  try {
+    fast = parseCommonEvent(input);
+  } catch {
+    fast = undefined; // a throwing getter or proxy: the schema path reports it
+  }
+  return fast ?? parseWithSchema(input);
+}
+
+/** {@link parseAuditEvent} through the zod schema only (the fast path's reference; for tests). */
+export function parseWithSchema(input: unknown): AuditEvent {
   let result: ReturnType<typeof eventSchema.safeParse>;
   try {
     result = eventSchema.safeParse(input);
@@ -154,6 +165,71 @@ export function parseAuditEvent(input: unknown): AuditEvent {
   const { details, ...rest } = result.data;
   if (details === undefined) return rest as AuditEvent;
   return { ...rest, details: boundDetails(details) } as AuditEvent;
+}
+
+const eventKeys = new Set([
+  'actor',
+  'action',
+  'target',
+  'outcome',
+  'reason',
+  'requestId',
+  'channel',
+  'ip',
+  'details',
+]);
+const optionalTexts = ['reason', 'requestId', 'channel', 'ip'] as const;
+
+const isPlain = (value: unknown): value is Record<string, unknown> => {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+};
+const isShort = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= L.maxStringLength;
+const isName = (value: unknown): value is string => isShort(value) && value.length > 0;
+
+/**
+ * The common case without zod: a plain event whose strings are all within bounds. Returns exactly
+ * what the schema would (a property test checks it), or `undefined` for anything else, which then
+ * takes the schema's path with its error messages and truncation.
+ */
+function parseCommonEvent(input: unknown): AuditEvent | undefined {
+  if (!isPlain(input)) return undefined;
+  for (const key in input) if (!eventKeys.has(key)) return undefined;
+  const { actor, action, target, outcome, details } = input;
+  if (!isPlain(actor) || !isName(action)) return undefined;
+  if (outcome !== 'success' && outcome !== 'failure' && outcome !== 'denied') return undefined;
+  const { id, roles, tenantId } = actor;
+  for (const key in actor) if (key !== 'id' && key !== 'roles' && key !== 'tenantId') return undefined;
+  if (!isName(id) || (tenantId !== undefined && !isShort(tenantId))) return undefined;
+  if (roles !== undefined) {
+    if (!Array.isArray(roles) || roles.length > L.maxRoles) return undefined;
+    for (let i = 0; i < roles.length; i++) if (!isShort(roles[i])) return undefined; // holes too
+  }
+  const event: Record<string, unknown> = {
+    actor: {
+      id,
+      ...(roles === undefined ? {} : { roles: [...(roles as string[])] }),
+      ...(tenantId === undefined ? {} : { tenantId }),
+    },
+    action,
+    outcome,
+  };
+  if (target !== undefined) {
+    if (!isPlain(target)) return undefined;
+    for (const key in target) if (key !== 'type' && key !== 'id') return undefined;
+    if (!isName(target.type) || !isName(target.id)) return undefined;
+    event.target = { type: target.type, id: target.id };
+  }
+  for (const key of optionalTexts) {
+    const value = input[key];
+    if (value === undefined) continue;
+    if (!isShort(value)) return undefined;
+    event[key] = value;
+  }
+  if (details !== undefined) event.details = boundDetails(details);
+  return event as unknown as AuditEvent;
 }
 
 function boundDetails(value: unknown): AuditJsonValue {

@@ -11,6 +11,9 @@ const outcomes: Readonly<Record<SecurityEventType, AuditOutcome>> = {
   'policy.change.approved': 'success',
   'policy.change.rejected': 'success',
   'policy.change.applied': 'success',
+  'role.granted': 'success',
+  'token.redeemed': 'success',
+  'injection.detected': 'denied',
   'key.rotated': 'success',
   'key.destroyed': 'success',
   'crypto.decrypt_failed': 'failure',
@@ -75,7 +78,12 @@ export function auditEventFromSecurityEvent(event: SecurityEvent): AuditEventInp
   else if (event.type === 'auth.lockout') target = { type: event.scope, id: event.key };
   else if (event.type === 'alert.raised' || event.type === 'alert.resolved')
     target = { type: 'alert', id: event.alertId };
-  else if (event.type === 'alert.delivery_failed') target = { type: 'notification', id: event.notificationId };
+  else if (event.type === 'alert.delivery_failed')
+    target = { type: 'notification', id: event.notificationId };
+  else if (event.type === 'role.granted') target = { type: 'principal', id: event.subject.id };
+  else if (event.type === 'token.redeemed') target = { type: 'token', id: event.jti };
+  else if (event.type === 'injection.detected' && str(event.conversationId))
+    target = { type: 'conversation', id: event.conversationId as string };
   let reason: string | undefined;
   if (event.type === 'access.denied') reason = event.reason;
   else if (event.type === 'auth.failure' || event.type === 'crypto.decrypt_failed') reason = event.code;

@@ -98,6 +98,26 @@ export interface SecurityEventPayloads {
     readonly toVersion: string;
     readonly diff: PolicyDiff;
   };
+  /**
+   * A role was granted to a subject (by an admin API, a directory sync, a policy change). `actor`
+   * granted it; a grant to oneself is what privilege-escalation rules look for.
+   */
+  'role.granted': { readonly actor: ActorRef; readonly subject: ActorRef; readonly role: string };
+  /**
+   * A single-use token (an invitation, a password-reset link, a one-time login code, an OAuth
+   * authorisation code) was redeemed. A second redemption of the same `jti` is a replay.
+   */
+  'token.redeemed': { readonly jti: string; readonly actor?: ActorRef; readonly purpose?: string };
+  /**
+   * A message was recognised as a prompt-injection attempt (instructions to ignore previous
+   * instructions, a jailbreak marker, an encoded payload) or a canary leak; `kind` says which.
+   */
+  'injection.detected': {
+    readonly actor?: ActorRef;
+    readonly conversationId?: string;
+    readonly direction: 'inbound' | 'outbound';
+    readonly kind: string;
+  };
   /** A key was rotated; `scope` names what it protects (e.g. `kek`, `tenant:acme`). */
   'key.rotated': { readonly keyId: string; readonly previousKeyId?: string; readonly scope: string };
   /** Keys were destroyed (crypto-shredding): everything they protected is now unreadable. */
@@ -132,8 +152,9 @@ export interface SecurityEventPayloads {
   /** An alert was resolved: the condition that raised it has cleared. */
   'alert.resolved': { readonly alertId: string; readonly ruleId: string; readonly groupKey: string };
   /**
-   * An alert notification could not be delivered through a channel. `deadLettered` is true once
-   * retries are exhausted and the notification sits in the dead-letter list.
+   * An alert notification could not be delivered through a channel. `outcome`: `retrying` (it will
+   * be tried again), `dead-lettered` (retries exhausted or a permanent refusal: it sits in the
+   * dead-letter list) or `dropped` (the outbox was full, or a memory-only outbox closed with it).
    */
   'alert.delivery_failed': {
     readonly channel: string;
@@ -143,7 +164,7 @@ export interface SecurityEventPayloads {
     readonly code: SecbotErrorCode;
     /** The receiver's status code (HTTP status, SMTP reply code), when there was one. */
     readonly receiverStatus?: number;
-    readonly deadLettered: boolean;
+    readonly outcome: 'retrying' | 'dead-lettered' | 'dropped';
   };
   /** Verification found the audit chain broken. */
   'audit.chain_broken': { readonly seq: number; readonly reason: string; readonly source: string };
@@ -189,6 +210,9 @@ export const securityEventTypes = [
   'policy.change.approved',
   'policy.change.rejected',
   'policy.change.applied',
+  'role.granted',
+  'token.redeemed',
+  'injection.detected',
   'key.rotated',
   'key.destroyed',
   'crypto.decrypt_failed',

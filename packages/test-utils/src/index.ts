@@ -1,7 +1,7 @@
 /**
  * Test helpers for secbot and for code that extends it: the {@link runStoreSuite} conformance
- * suite every `Store` implementation must pass, a frozen clock, and `secbotRejection` for
- * asserting coded failures.
+ * suite every `Store` implementation must pass, a frozen clock, `secbotRejection` for
+ * asserting coded failures, and {@link createTestPki}, a throwaway CA for TLS tests.
  *
  * @module @secbot/test-utils
  */
@@ -13,3 +13,4 @@ export {
   type StoreSuiteOptions,
   type SuiteClock,
 } from './store-suite.js';
+export { createTestPki, type TestCertificate, type TestKeyType, type TestPki } from './test-pki.js';

@@ -1,5 +1,4 @@
-import type { AuditSink } from '@secbot/core';
-import type { SecbotError } from '@secbot/core';
+import type { AuditSink, SecbotError } from '@secbot/core';
 
 /** Whoever waits for a line to be durable. */
 export interface Waiter {

@@ -2,19 +2,19 @@ import { renameSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import { isSecbotError, type SecbotError } from '@secbot/core';
+import { createTestPki, type TestCertificate, type TestPki } from '@secbot/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CertificateInfo, type SecureServerConfig, secureServerOptions } from '../../src/tls/index.js';
 import { close, failure, handshake, listen, nextClientError } from './helpers.js';
-import { createPki, type Issued, type Pki } from './pki.js';
 
-let pki: Pki;
-let first: Issued;
+let pki: TestPki;
+let first: TestCertificate;
 let certFile: string;
 let keyFile: string;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeAll(() => {
-  pki = createPki();
+  pki = createTestPki();
   first = pki.issue('first', 'server');
   certFile = join(pki.dir, 'live-cert.pem');
   keyFile = join(pki.dir, 'live-key.pem');
@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 /** Put a certificate and key in place, the way a deploy script copying files would. */
-function install(issued: Issued): void {
+function install(issued: TestCertificate): void {
   writeFileSync(keyFile, issued.keyPem);
   writeFileSync(certFile, issued.certPem);
 }

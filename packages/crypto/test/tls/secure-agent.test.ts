@@ -4,6 +4,7 @@ import https from 'node:https';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { isSecbotError, type SecbotError } from '@secbot/core';
+import { createTestPki, type TestCertificate, type TestPki } from '@secbot/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   certificateInfo,
@@ -14,17 +15,16 @@ import {
   spkiPin,
 } from '../../src/tls/index.js';
 import { close, failure, get, handshake, listen, nextClientError } from './helpers.js';
-import { createPki, type Issued, type Pki } from './pki.js';
 
-let pki: Pki;
-let server: Issued;
-let client: Issued;
-let unrelated: Issued;
+let pki: TestPki;
+let server: TestCertificate;
+let client: TestCertificate;
+let unrelated: TestCertificate;
 const servers: (https.Server | tls.Server)[] = [];
 const agents: https.Agent[] = [];
 
 beforeAll(() => {
-  pki = createPki();
+  pki = createTestPki();
   server = pki.issue('server', 'server');
   client = pki.issue('webhook-client', 'client');
   unrelated = pki.selfSigned('unrelated');

@@ -3,20 +3,20 @@ import { writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import { isSecbotError, type SecbotError } from '@secbot/core';
+import { createTestPki, type TestCertificate, type TestPki } from '@secbot/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hstsHeader, secureServerOptions, tlsPolicy } from '../../src/tls/index.js';
 import { close, failure, get, handshake, listen, nextClientError } from './helpers.js';
-import { createPki, type Issued, type Pki } from './pki.js';
 
-let pki: Pki;
-let server: Issued;
-let rsaServer: Issued;
-let client: Issued;
-let rogueCa: Issued;
+let pki: TestPki;
+let server: TestCertificate;
+let rsaServer: TestCertificate;
+let client: TestCertificate;
+let rogueCa: TestCertificate;
 const servers: https.Server[] = [];
 
 beforeAll(() => {
-  pki = createPki();
+  pki = createTestPki();
   server = pki.issue('server', 'server');
   rsaServer = pki.issue('server-rsa', 'server', 'rsa');
   client = pki.issue('bot-client', 'client');

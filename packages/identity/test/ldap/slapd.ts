@@ -9,8 +9,8 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestPki } from '@secbot/test-utils';
 import { afterAll, beforeAll } from 'vitest';
-import { createPki } from '../../../crypto/test/tls/pki.js';
 
 export const baseDN = 'dc=example,dc=com';
 export const peopleDN = `ou=people,${baseDN}`;
@@ -271,7 +271,7 @@ export async function startSlapd(): Promise<Slapd> {
   const dir = mkdtempSync(join(tmpdir(), 'secbot-slapd-'));
   mkdirSync(join(dir, 'db'));
 
-  const pki = createPki();
+  const pki = createTestPki();
   let stop = async (): Promise<void> => undefined;
   try {
     const server = pki.issue('slapd', 'server');

@@ -1,5 +1,3 @@
-// A throwaway PKI for the TLS tests, made with the openssl CLI in a temp directory:
-// a CA, certificates it issues (server, client), and unrelated self-signed certificates.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,38 +29,86 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 `;
 
-/** A certificate and its key, as files and PEM text. */
-export interface Issued {
+/** A certificate and its private key, as files in the PKI directory and as PEM text. */
+export interface TestCertificate {
+  /** Path of the PEM certificate. */
   readonly certFile: string;
+  /** Path of the PEM private key (unencrypted). */
   readonly keyFile: string;
+  /** The certificate, PEM. */
   readonly certPem: string;
+  /** The private key, PEM. */
   readonly keyPem: string;
-  /** Upper-case hex, as Node reports `serialNumber`. */
+  /** The serial number in upper-case hex, as Node reports `serialNumber`. */
   readonly serial: string;
 }
 
-export type KeyType = 'ec' | 'rsa';
+/** The key algorithm of an issued certificate: P-256 ECDSA or 2048-bit RSA. */
+export type TestKeyType = 'ec' | 'rsa';
 
-export interface Pki {
+/** A throwaway certificate authority in a temporary directory. */
+export interface TestPki {
+  /** The directory holding every key and certificate. */
   readonly dir: string;
-  readonly ca: Issued;
-  /** Issue a certificate from the CA (`server`: SAN localhost + 127.0.0.1; `client`: clientAuth). */
-  issue(name: string, kind: 'server' | 'client', keyType?: KeyType): Issued;
-  /** A self-signed certificate unrelated to the CA (also usable as a rogue CA). */
-  selfSigned(name: string): Issued;
-  /** Run the openssl CLI in the PKI directory; returns stdout. */
+  /** The CA's self-signed certificate: trust `ca.certPem` in clients that should accept issued certificates. */
+  readonly ca: TestCertificate;
+  /**
+   * Issue a certificate signed by the CA, valid for one day.
+   *
+   * @param name - File name stem (and, for clients, the common name); unique within the PKI.
+   * @param kind - `server`: CN `localhost`, SAN `localhost` and `127.0.0.1`, serverAuth;
+   *   `client`: CN `name`, clientAuth.
+   * @param keyType - Key algorithm. Default `ec`.
+   * @returns The certificate and key.
+   */
+  issue(name: string, kind: 'server' | 'client', keyType?: TestKeyType): TestCertificate;
+  /**
+   * A self-signed CA certificate unrelated to {@link TestPki.ca}: an untrusted server
+   * certificate, or a rogue CA.
+   *
+   * @param name - File name stem and common name.
+   * @returns The certificate and key.
+   */
+  selfSigned(name: string): TestCertificate;
+  /**
+   * Run the openssl CLI in {@link TestPki.dir}.
+   *
+   * @param args - Command-line arguments.
+   * @param input - Standard input.
+   * @returns Standard output.
+   */
   openssl(args: readonly string[], input?: string): string;
+  /** Delete the directory and everything in it. */
   cleanup(): void;
 }
 
-function newKeyArgs(keyType: KeyType): string[] {
+function newKeyArgs(keyType: TestKeyType): string[] {
   return keyType === 'ec'
     ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']
     : ['-newkey', 'rsa:2048'];
 }
 
-export function createPki(): Pki {
-  const dir = mkdtempSync(join(tmpdir(), 'secbot-tls-'));
+/**
+ * Create a throwaway PKI for TLS tests with the `openssl` CLI (which must be on the `PATH`): a CA
+ * valid for two days, and on demand server and client certificates it issues and unrelated
+ * self-signed certificates. Keys never leave the temporary directory except as the returned PEM text.
+ *
+ * @returns The PKI; call `cleanup()` when done.
+ * @throws Error when `openssl` is missing or fails.
+ * @example
+ * ```ts
+ * import { createServer } from 'node:tls';
+ * import { createTestPki } from '@secbot/test-utils';
+ *
+ * const pki = createTestPki();
+ * const server = pki.issue('server', 'server');
+ * const listener = createServer({ cert: server.certPem, key: server.keyPem });
+ * // clients trust pki.ca.certPem; pki.selfSigned('rogue') gives a certificate they must refuse
+ * pki.cleanup();
+ * ```
+ */
+export function createTestPki(): TestPki {
+  const dir = mkdtempSync(join(tmpdir(), 'secbot-pki-'));
   const cnf = join(dir, 'openssl.cnf');
   writeFileSync(cnf, config);
   const openssl = (args: readonly string[], input?: string): string =>
@@ -72,7 +118,7 @@ export function createPki(): Pki {
     bytes[0] = (bytes[0] ?? 0) | 0x40; // positive, no leading zero byte
     return bytes.toString('hex').toUpperCase();
   };
-  const read = (certFile: string, keyFile: string, hex: string): Issued => ({
+  const read = (certFile: string, keyFile: string, hex: string): TestCertificate => ({
     certFile,
     keyFile,
     certPem: readFileSync(certFile, 'utf8'),
@@ -80,7 +126,7 @@ export function createPki(): Pki {
     serial: hex,
   });
 
-  const selfSigned = (name: string, ext = 'ca_ext'): Issued => {
+  const selfSigned = (name: string): TestCertificate => {
     const hex = serial();
     const certFile = join(dir, `${name}.pem`);
     const keyFile = join(dir, `${name}.key`);
@@ -90,7 +136,7 @@ export function createPki(): Pki {
       '-config',
       cnf,
       '-extensions',
-      ext,
+      'ca_ext',
       ...newKeyArgs('ec'),
       '-nodes',
       '-keyout',
@@ -108,7 +154,7 @@ export function createPki(): Pki {
   };
   const ca = selfSigned('secbot-test-ca');
 
-  const issue = (name: string, kind: 'server' | 'client', keyType: KeyType = 'ec'): Issued => {
+  const issue = (name: string, kind: 'server' | 'client', keyType: TestKeyType = 'ec'): TestCertificate => {
     const hex = serial();
     const certFile = join(dir, `${name}.pem`);
     const keyFile = join(dir, `${name}.key`);
@@ -156,7 +202,7 @@ export function createPki(): Pki {
     dir,
     ca,
     issue,
-    selfSigned: (name) => selfSigned(name),
+    selfSigned,
     openssl,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
