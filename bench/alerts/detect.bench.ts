@@ -7,7 +7,7 @@
 //
 // Run: pnpm bench alerts
 import { type Alert, builtinRules, createDetector, type DetectionEvent } from '@secbot/alerts';
-import { type Contestant, compare } from '../harness.js';
+import { type Contestant, compareInterleaved } from '../harness.js';
 
 const poolSize = 1 << 16;
 
@@ -162,7 +162,7 @@ export default async function main(): Promise<void> {
   const naive = naiveDetector(() => {
     alerts.naive += 1;
   });
-  const results = await compare(
+  const results = await compareInterleaved(
     `detection, ${rules.length} built-in rules vs a naive detector of 6 threshold rules (events/s)`,
     cycling(`@secbot/alerts createDetector (${rules.length} rules)`, (event) => detector.observe(event)),
     [cycling('naive: array of timestamps per key (6 rules)', (event) => naive(event))],

@@ -54,6 +54,7 @@ export {
 } from './channels/syslog/syslog-5424.js';
 export { type SyslogChannelOptions, syslogChannel } from './channels/syslog/syslog-channel.js';
 export type { PemInput, TlsClientOptions } from './channels/tls-client-options.js';
+export { type Alerts, type AlertsOptions, createAlerts, detectionEventFromAudit } from './create-alerts.js';
 export type { DeadLetter } from './deliver/dead-letter.js';
 export type { DeliveryOptions } from './deliver/delivery-options.js';
 export type { DeliveryStats } from './deliver/delivery-stats.js';

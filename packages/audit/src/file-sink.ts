@@ -12,6 +12,7 @@ import { syncDirectory } from '@secbot/core/node';
 import { z } from 'zod';
 import { parseAuditLine } from './audit-line.js';
 import { firstLine, lastCompleteLine, listLogFiles, rotationIndex } from './internal/log-files.js';
+import { acquireWriterLock } from './internal/writer-lock.js';
 
 /** Options of {@link fileSink}. */
 export interface FileSinkOptions {
@@ -59,8 +60,10 @@ const optionsSchema = z.strictObject({
  *   current file is empty or missing, or the genesis value.
  * - **Failure**: after a failed write or fsync the sink refuses every later append with
  *   `AUDIT_WRITE_FAILED`; close it and open a new one (which cuts any partial write).
- * - **One writer**: a file must have a single writer process; two writers would fork the chain
- *   (not enforced by a lock; a verifier reports it).
+ * - **One writer**: `open` takes `<path>.lock` (holding the pid) and `close` releases it; a second
+ *   sink on the same file, in this process or another one on this host, is refused with
+ *   `AUDIT_WRITE_FAILED`, and a lock left by a process that died is taken over. (Two writers
+ *   would fork the chain; a verifier reports that too.)
  *
  * @param options - Path, rotation, fsync.
  * @returns The sink, to pass to `createAuditLog`.
@@ -89,6 +92,7 @@ export function fileSink(options: FileSinkOptions): AuditSink {
   let nextIndex = 1;
   let failed: unknown;
   let opened = false;
+  let releaseLock: (() => Promise<void>) | undefined;
   let writes: Promise<unknown> = Promise.resolve(); // the last write, in call order
   let lastAppend: Promise<void> = Promise.resolve(); // rejects when it or an earlier append failed
 
@@ -147,6 +151,7 @@ export function fileSink(options: FileSinkOptions): AuditSink {
       opened = true;
       try {
         await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+        releaseLock = await acquireWriterLock(`${path}.lock`, where);
         const { rotated } = await listLogFiles(path);
         const last = rotated.at(-1);
         nextIndex = last === undefined ? 1 : rotationIndex(last) + 1;
@@ -164,6 +169,8 @@ export function fileSink(options: FileSinkOptions): AuditSink {
         };
       } catch (error) {
         failed = error;
+        await releaseLock?.();
+        releaseLock = undefined;
         if (error instanceof SecbotError) throw error;
         throw new SecbotError('AUDIT_WRITE_FAILED', `${where}: the log file cannot be opened`, {
           cause: error,
@@ -206,7 +213,12 @@ export function fileSink(options: FileSinkOptions): AuditSink {
       const current = handle;
       handle = undefined;
       failed ??= new Error('closed');
-      await current?.close();
+      try {
+        await current?.close();
+      } finally {
+        await releaseLock?.();
+        releaseLock = undefined;
+      }
     },
   };
 }

@@ -250,6 +250,33 @@ describe('checkpoints', () => {
     expect(errors.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('checkpoint.intervalMs writes a checkpoint once time passes with unchecked lines, and only then', async () => {
+    const sink = memorySink();
+    const anchored: AuditCheckpoint[] = [];
+    const log = createAuditLog({
+      sink,
+      key: keyA,
+      checkpoint: {
+        intervalMs: 25,
+        every: 1_000_000,
+        privateKey: signer.privateKey,
+        anchor: async (checkpoint) => {
+          anchored.push(checkpoint);
+        },
+      },
+    });
+    await log.record(event(1));
+    await log.record(event(2));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(anchored.map((c) => c.size)).toEqual([2]); // one checkpoint: nothing new after it
+    await log.record(event(3));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(anchored.map((c) => c.size)).toEqual([2, 4]);
+    await log.close();
+    const kinds = sink.lines.map((line) => (parseAuditLine(line)?.checkpoint ? 'checkpoint' : 'event'));
+    expect(kinds).toEqual(['event', 'event', 'checkpoint', 'event', 'checkpoint']);
+  });
+
   it('checkpoint() without options is CONFIG_INVALID', async () => {
     const log = createAuditLog({ sink: memorySink(), key: keyA });
     await expect(log.checkpoint()).rejects.toMatchObject({ code: 'CONFIG_INVALID' });

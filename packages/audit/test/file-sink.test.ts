@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +74,59 @@ describe('fileSink', () => {
     await again.close();
     expect(existsSync(`${path}.3`)).toBe(true);
     expect(await verifyAuditLog({ path, key: keyA })).toMatchObject({ ok: true, count: 12 });
+  });
+
+  it("one writer per file: a second sink is refused until the first closes; a dead writer's lock is taken over", async () => {
+    const path = join(tempDir(), 'audit.jsonl');
+    const first = fileSink({ path });
+    await first.open(auditGenesis);
+    expect(readFileSync(`${path}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    const second = fileSink({ path });
+    await expect(second.open(auditGenesis)).rejects.toMatchObject({
+      code: 'AUDIT_WRITE_FAILED',
+      message: expect.stringContaining('one writer per file'),
+    });
+    await first.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    const third = fileSink({ path });
+    await third.open(auditGenesis);
+    await third.close();
+    // a writer killed with -9 leaves its lock behind; its pid is gone, so the lock is taken over
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    writeFileSync(`${path}.lock`, `${dead.stdout.toString()}\n`);
+    const fourth = fileSink({ path });
+    await fourth.open(auditGenesis);
+    expect(readFileSync(`${path}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    await fourth.close();
+    // a lock held by a live process (here: our parent) is refused
+    writeFileSync(`${path}.lock`, `${process.ppid}\n`);
+    await expect(fileSink({ path }).open(auditGenesis)).rejects.toMatchObject({ code: 'AUDIT_WRITE_FAILED' });
+  });
+
+  it('concurrent appends land in call order, each resolving after the ones before it', async () => {
+    const path = join(tempDir(), 'audit.jsonl');
+    const sink = fileSink({ path });
+    await sink.open(auditGenesis);
+    const settled: number[] = [];
+    const appends = Array.from({ length: 20 }, (_, i) =>
+      sink.append([`line-${i}-a`, `line-${i}-b`]).then(() => settled.push(i)),
+    );
+    await Promise.all(appends);
+    await sink.close();
+    expect(settled).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(readLines(path)).toEqual(
+      Array.from({ length: 20 }, (_, i) => [`line-${i}-a`, `line-${i}-b`]).flat(),
+    );
+  });
+
+  it('an append after close is refused with AUDIT_WRITE_FAILED and writes nothing', async () => {
+    const path = join(tempDir(), 'audit.jsonl');
+    const sink = fileSink({ path });
+    await sink.open(auditGenesis);
+    await sink.append(['first']);
+    await sink.close();
+    await expect(sink.append(['late'])).rejects.toMatchObject({ code: 'AUDIT_WRITE_FAILED' });
+    expect(readLines(path)).toEqual(['first']);
   });
 
   it('validates options', () => {

@@ -3,7 +3,7 @@ import type { DetectionEvent } from '../alert.js';
 import type { DetectionRule, RuleAllowList, TimeOfDayRule } from './detection-rule.js';
 import { DistinctState } from './distinct-state.js';
 import { compileMatch } from './event-match.js';
-import { compilePath } from './field-path.js';
+import type { FieldMemo } from './field-memo.js';
 import { FirstSeenState } from './first-seen-state.js';
 import { boundValue, formatGroupKey } from './group-key.js';
 import { InstantState } from './instant-state.js';
@@ -35,6 +35,8 @@ export interface CompileContext {
   readonly runtime: RuleRuntime;
   /** Groups an address value. */
   readonly ipGroup: (value: unknown) => string | undefined;
+  /** The per-event memo of field values every rule reads through. */
+  readonly fields: FieldMemo;
   /** The shared store, if any. */
   readonly store: Store | undefined;
   /** Starts store work and keeps track of it (or drops it when too much is pending). */
@@ -45,44 +47,69 @@ export interface CompileContext {
   readonly zoneOf: (event: DetectionEvent) => string;
 }
 
-type GroupOf = (event: DetectionEvent) => { key: string; values: (string | undefined)[] };
-
-function compileGroup(
-  names: readonly string[],
-  paths: readonly string[],
-  ipGroup: CompileContext['ipGroup'],
-): GroupOf {
-  const readers = paths.map((path) => {
-    const read = compilePath(path);
-    return path === 'ip' || path.endsWith('.ip')
-      ? (event: DetectionEvent) => ipGroup(read(event))
-      : (event: DetectionEvent) => boundValue(read(event));
-  });
-  const [only] = readers;
-  if (only === undefined) return () => ({ key: '', values: [] });
-  // One path: the value is the key in process (a string the grouping memo may return again, with
-  // its hash cached); several: the formatted key, which is unambiguous.
-  if (readers.length === 1) {
-    return (event) => {
-      const value = only(event);
-      return { key: value ?? '', values: [value] };
-    };
-  }
-  return (event) => {
-    const values = readers.map((read) => read(event));
-    return { key: formatGroupKey(names, values), values };
-  };
+/** How a rule (or a step) groups events. */
+interface Grouping {
+  /** The group's key in process (see `Observation.key`). */
+  key(event: DetectionEvent): string;
+  /** The group's values, one per path. */
+  values(event: DetectionEvent): (string | undefined)[];
 }
 
-function compileAllow(allow: RuleAllowList | undefined): (event: DetectionEvent) => boolean {
+function compileGroup(names: readonly string[], paths: readonly string[], context: CompileContext): Grouping {
+  const { fields, ipGroup } = context;
+  const readers = paths.map((path) => {
+    const read = fields.reader(path);
+    return (
+      path === 'ip' || path.endsWith('.ip')
+        ? fields.derived(`address:${path}`, (event) => ipGroup(read(event)))
+        : fields.derived(`bounded:${path}`, (event) => boundValue(read(event)))
+    ) as (event: DetectionEvent) => string | undefined;
+  });
+  const values = (event: DetectionEvent) => readers.map((read) => read(event));
+  const [only] = readers;
+  if (only === undefined) return { key: () => '', values };
+  // One path: the value is the key in process (a string the grouping memo may return again, with
+  // its hash cached); several: the formatted key, which is unambiguous.
+  if (readers.length === 1) return { key: (event) => only(event) ?? '', values };
+  return { key: (event) => formatGroupKey(names, values(event)), values };
+}
+
+/**
+ * The observation a compiled rule hands its state, reused from event to event (states use it
+ * synchronously only); the group values are read only when an alert needs them.
+ */
+class Seen implements Observation {
+  event: DetectionEvent = { type: '', ts: 0 };
+  at = 0;
+  key = '';
+
+  constructor(private readonly grouping: Grouping) {}
+
+  get groupValues(): (string | undefined)[] {
+    return this.grouping.values(this.event);
+  }
+
+  /** Point at a new event. */
+  set(event: DetectionEvent, at: number): this {
+    this.event = event;
+    this.at = at;
+    this.key = this.grouping.key(event);
+    return this;
+  }
+}
+
+function compileAllow(
+  allow: RuleAllowList | undefined,
+  fields: FieldMemo,
+): (event: DetectionEvent) => boolean {
   const tests: ((event: DetectionEvent) => boolean)[] = [];
   if (allow?.cidrs !== undefined && allow.cidrs.length > 0) {
-    const read = compilePath(allow.ipField ?? 'ip');
+    const read = fields.reader(allow.ipField ?? 'ip');
     const inside = createCidrMatcher(allow.cidrs);
     tests.push((event) => inside(read(event)));
   }
   if (allow?.actors !== undefined && allow.actors.length > 0) {
-    const read = compilePath(allow.actorField ?? 'actor.id');
+    const read = fields.reader(allow.actorField ?? 'actor.id');
     const actors = new Set<unknown>(allow.actors);
     tests.push((event) => actors.has(read(event)));
   }
@@ -126,16 +153,15 @@ function compileSequence(
   context: CompileContext,
 ): CompiledRule {
   const names = rule.groupBy ?? [];
-  const allowed = compileAllow(rule.allow);
+  const allowed = compileAllow(rule.allow, context.fields);
   const state = new SequenceState(context.runtime, rule);
+  const readerOf = (path: string) => context.fields.reader(path);
   const steps = rule.steps.map((step) => ({
-    match: compileMatch(step.match),
-    groupOf: compileGroup(names, step.groupBy ?? names, context.ipGroup),
+    match: compileMatch(step.match, readerOf),
+    seen: new Seen(compileGroup(names, step.groupBy ?? names, context)),
   }));
-  const observe = (index: number, event: DetectionEvent, at: number): boolean => {
-    const { key, values } = (steps[index] as (typeof steps)[number]).groupOf(event);
-    return state.observe({ event, at, key, groupValues: values }, index);
-  };
+  const observe = (index: number, event: DetectionEvent, at: number): boolean =>
+    state.observe((steps[index] as (typeof steps)[number]).seen.set(event, at), index);
   return {
     rule,
     types: [...new Set(steps.flatMap((step) => step.match.types))],
@@ -168,10 +194,11 @@ function compileSequence(
  */
 export function compileRule(rule: DetectionRule, context: CompileContext): CompiledRule {
   if (rule.kind === 'sequence') return compileSequence(rule, context);
-  const match = compileMatch(rule.match);
-  const allowed = compileAllow(rule.allow);
+  const match = compileMatch(rule.match, (path) => context.fields.reader(path));
+  const allowed = compileAllow(rule.allow, context.fields);
   const names = rule.groupBy ?? [];
-  const groupOf = compileGroup(names, names, context.ipGroup);
+  const grouping = compileGroup(names, names, context);
+  const seen = new Seen(grouping);
   const { store } = context;
   const shared =
     store !== undefined &&
@@ -184,10 +211,12 @@ export function compileRule(rule: DetectionRule, context: CompileContext): Compi
     types: match.types,
     handle(event, type, at) {
       if (!match.test(event, type) || allowed(event)) return;
-      const { key, values } = groupOf(event);
-      const observation = { event, at, key, groupValues: values };
-      if (shared !== undefined) context.track(() => shared(observation));
-      else state?.observe(observation);
+      if (shared === undefined) state?.observe(seen.set(event, at));
+      else {
+        // Store work runs later: it gets its own observation.
+        const observation = { event, at, key: grouping.key(event), groupValues: grouping.values(event) };
+        context.track(() => shared(observation));
+      }
     },
     tick: (now) => state?.tick(now),
     size: () => state?.size ?? 0,

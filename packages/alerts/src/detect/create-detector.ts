@@ -5,6 +5,7 @@ import { createAlertEmitter } from './alert-emitter.js';
 import { type CompiledRule, compileRule } from './compile-rule.js';
 import type { DetectionRule } from './detection-rule.js';
 import { createIpGrouper } from './ip-address.js';
+import { FieldMemo } from './field-memo.js';
 import { detectionRulesSchema } from './parse-rules.js';
 import { createSampler, type SampleRedactor } from './sample.js';
 import { compileSummary } from './summary.js';
@@ -174,7 +175,9 @@ export function createDetector(options: DetectorOptions): Detector {
     return (tenant === undefined ? undefined : zones.get(tenant)) ?? parsed.timezone;
   };
   const sample = createSampler(parsed.redactSample, onError);
+  const fields = new FieldMemo();
   const shared = {
+    fields,
     ipGroup: createIpGrouper(parsed.ipv6Prefix),
     store: parsed.store,
     track,
@@ -194,7 +197,7 @@ export function createDetector(options: DetectorOptions): Detector {
     });
     return compileRule(rule, {
       ...shared,
-      runtime: { emitter, maxKeys: parsed.maxKeys },
+      runtime: { emitter, maxKeys: parsed.maxKeys, reader: (path) => fields.reader(path) },
     });
   });
   const index = new Map<string, CompiledRule[]>();
@@ -227,6 +230,7 @@ export function createDetector(options: DetectorOptions): Detector {
           if (source !== undefined && metaRuleIds.has(source)) return;
         }
         const at = timeOf(event);
+        fields.begin(event);
         for (const rule of rules) {
           try {
             rule.handle(event, type, at);

@@ -1,5 +1,5 @@
 import type { DistinctRule } from './detection-rule.js';
-import { compilePath, type FieldReader } from './field-path.js';
+import type { FieldReader } from './field-path.js';
 import { boundValue } from './group-key.js';
 import type { Observation, RuleRuntime } from './rule-runtime.js';
 import { rememberedValue } from './value-digest.js';
@@ -24,7 +24,7 @@ export class DistinctState extends WindowedState<DistinctGroup> {
    */
   constructor(runtime: RuleRuntime, rule: DistinctRule) {
     super(runtime, rule.windowMs, rule.count);
-    this.read = compilePath(rule.field);
+    this.read = runtime.reader(rule.field);
     this.maxValues = rule.count * 2;
   }
 

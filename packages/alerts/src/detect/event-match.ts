@@ -1,6 +1,6 @@
 import type { DetectionEvent } from '../alert.js';
 import type { EventMatch, FieldCondition, FieldScalar } from './detection-rule.js';
-import { compilePath } from './field-path.js';
+import { compilePath, type FieldReader } from './field-path.js';
 
 /** A compiled test on an event. */
 export type EventTest = (event: DetectionEvent) => boolean;
@@ -22,8 +22,10 @@ const anyOf =
 
 const present = (value: unknown): boolean => value !== undefined && value !== null;
 
-function compileCondition(path: string, condition: FieldCondition): EventTest {
-  const read = compilePath(path);
+type ReaderOf = (path: string) => FieldReader;
+
+function compileCondition(path: string, condition: FieldCondition, readerOf: ReaderOf): EventTest {
+  const read = readerOf(path);
   if ('equals' in condition) {
     const expected: FieldScalar = condition.equals;
     const test = anyOf((value) => value === expected);
@@ -51,17 +53,17 @@ function compileCondition(path: string, condition: FieldCondition): EventTest {
       return empty === wanted;
     };
   }
-  const other = compilePath(condition.sameAs);
+  const other = readerOf(condition.sameAs);
   return (event) => {
     const value = read(event);
     return present(value) && typeof value !== 'object' && value === other(event);
   };
 }
 
-function compileOne(match: EventMatch): { types: readonly string[]; test: EventTest } {
+function compileOne(match: EventMatch, readerOf: ReaderOf): { types: readonly string[]; test: EventTest } {
   const types = typeof match.type === 'string' ? [match.type] : [...match.type];
   const tests = Object.entries(match.where ?? {}).map(([path, condition]) =>
-    compileCondition(path, condition),
+    compileCondition(path, condition, readerOf),
   );
   const [only] = tests;
   if (tests.length === 0) return { types, test: () => true };
@@ -73,13 +75,17 @@ function compileOne(match: EventMatch): { types: readonly string[]; test: EventT
  * Compile a rule's match (one or several alternatives) once, when the detector is made.
  *
  * @param match - The match as validated.
+ * @param readerOf - Makes the field readers (the detector's shared, per-event memo).
  * @returns Its event types and a test per event.
  */
-export function compileMatch(match: EventMatch | readonly EventMatch[]): CompiledMatch {
+export function compileMatch(
+  match: EventMatch | readonly EventMatch[],
+  readerOf: ReaderOf = compilePath,
+): CompiledMatch {
   const alternatives = (Array.isArray(match) ? match : [match]) as readonly EventMatch[];
   const byType = new Map<string, EventTest[]>();
   for (const alternative of alternatives) {
-    const { types, test } = compileOne(alternative);
+    const { types, test } = compileOne(alternative, readerOf);
     for (const type of types) {
       const tests = byType.get(type) ?? [];
       tests.push(test);

@@ -1,6 +1,6 @@
 import { BoundedMap, type Touched } from './bounded-map.js';
 import type { FirstSeenRule } from './detection-rule.js';
-import { compilePath, type FieldReader } from './field-path.js';
+import type { FieldReader } from './field-path.js';
 import { boundValue } from './group-key.js';
 import type { Observation, RuleRuntime, RuleState } from './rule-runtime.js';
 import { rememberedValue } from './value-digest.js';
@@ -31,7 +31,7 @@ export class FirstSeenState implements RuleState {
     private readonly rule: FirstSeenRule,
   ) {
     this.groups = new BoundedMap<History>(runtime.maxKeys);
-    this.read = compilePath(rule.field);
+    this.read = runtime.reader(rule.field);
   }
 
   get size(): number {

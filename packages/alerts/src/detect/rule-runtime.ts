@@ -1,4 +1,5 @@
 import type { Alert, DetectionEvent } from '../alert.js';
+import type { FieldReader } from './field-path.js';
 
 /** Most samples an alert carries. */
 export const maxSamples = 5;
@@ -57,6 +58,8 @@ export interface RuleRuntime {
   readonly emitter: AlertEmitter;
   /** Most groups held. */
   readonly maxKeys: number;
+  /** Makes a reader of a field path, sharing each value read with the other rules. */
+  readonly reader: (path: string) => FieldReader;
 }
 
 /** The in-process state of one rule. */

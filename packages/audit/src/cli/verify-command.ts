@@ -96,6 +96,12 @@ export async function verifyCommand(args: readonly string[], io: CliIo): Promise
       path,
       key: keys,
       ...(publicKey === undefined ? {} : { publicKey }),
+      ...(progress === undefined
+        ? {}
+        : {
+            onProgress: (read: number, total: number) =>
+              progress.update(total > 0 ? read / total : undefined),
+          }),
     });
   } catch (error) {
     // Bad options (a key shorter than 32 bytes, a public key that is not Ed25519): the message
