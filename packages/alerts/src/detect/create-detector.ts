@@ -4,8 +4,9 @@ import type { Alert, AlertSample, DetectionEvent } from '../alert.js';
 import { createAlertEmitter } from './alert-emitter.js';
 import { type CompiledRule, compileRule } from './compile-rule.js';
 import type { DetectionRule } from './detection-rule.js';
-import { createIpGrouper } from './ip-address.js';
 import { FieldMemo } from './field-memo.js';
+import { own } from './field-path.js';
+import { createIpGrouper } from './ip-address.js';
 import { detectionRulesSchema } from './parse-rules.js';
 import { createSampler, type SampleRedactor } from './sample.js';
 import { compileSummary } from './summary.js';
@@ -111,8 +112,7 @@ function warn(error: unknown): void {
 }
 
 function ownString(event: object, key: string): string | undefined {
-  if (!Object.hasOwn(event, key)) return undefined;
-  const value = (event as Record<string, unknown>)[key];
+  const value = own(event, key);
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -209,7 +209,7 @@ export function createDetector(options: DetectorOptions): Detector {
 
   let horizon = Number.NEGATIVE_INFINITY;
   const timeOf = (event: object): number => {
-    const ts = Object.hasOwn(event, 'ts') ? (event as { ts: unknown }).ts : undefined;
+    const ts = own(event, 'ts');
     if (typeof ts !== 'number' || !(ts >= 0) || ts === Number.POSITIVE_INFINITY) return now();
     if (ts <= horizon) return ts;
     horizon = now() + maxFutureSkewMs;
@@ -222,7 +222,7 @@ export function createDetector(options: DetectorOptions): Detector {
       if (closed || typeof event !== 'object' || event === null) return;
       try {
         // Read first, then check it is the event's own: most events match no rule at all.
-        const type = (event as { type?: unknown }).type;
+        const type = Reflect.get(event, 'type'); // see `own` in field-path.ts
         const rules = typeof type === 'string' ? index.get(type) : undefined;
         if (rules === undefined || typeof type !== 'string' || !Object.hasOwn(event, 'type')) return;
         if (type === 'alert.raised') {

@@ -97,6 +97,12 @@ export function compileMatch(
     const [only] = list;
     tests.set(type, list.length === 1 && only !== undefined ? only : (event) => list.some((t) => t(event)));
   }
+  const [single, ...others] = tests;
+  if (single !== undefined && others.length === 0) {
+    // One type (most rules): a string comparison, no lookup.
+    const [only, test] = single;
+    return { types: [only], test: (event, type) => type === only && test(event) };
+  }
   return {
     types: [...tests.keys()],
     test: (event, type) => tests.get(type)?.(event) === true,

@@ -11,7 +11,7 @@ import {
 } from './alert-matcher.js';
 import { parseArgument } from './parse-argument.js';
 
-/** What {@link Silences.add} takes: which alerts to mute, for how long, by whom and why. */
+/** What `Notifier.silence` takes: which alerts to mute, for how long, by whom and why. */
 export interface SilenceInput {
   /** The alerts it mutes; at least one condition (a silence cannot mute everything). */
   readonly matchers: AlertMatcher;
