@@ -1,10 +1,14 @@
 // The secbot demo: run it with `pnpm demo` from the repository root. It wires the packages the
-// way a bot would (one event bus, one store, an audit trail that records every security event)
+// way a bot would (one event bus, one store, an audit trail that records every security event,
+// attack detection that alerts the security team through a signed webhook)
 // and tells what happens, step by step. Everything runs in-process with the embedded defaults.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAlerts, verifyWebhook, webhookChannel } from '@secbot/alerts';
 import { createAuditLog, createRedactor, fileSink, verifyAuditLog } from '@secbot/audit';
 import { createEventBus, createMemoryStore, isSecbotError, type SecurityContext } from '@secbot/core';
 import { createEnvelope, localKeyProvider } from '@secbot/crypto';
@@ -43,9 +47,48 @@ const audit = createAuditLog({
 });
 bus.on('auth.lockout', (event) =>
   say(
-    `  ALERT: ${event.scope} "${event.key}" locked for ${event.retryAfterSec}s after ${event.failures} failures`,
+    `  lockout: ${event.scope} "${event.key}" locked for ${event.retryAfterSec}s after ${event.failures} failures`,
   ),
 );
+
+// Attack detection: every event on the bus goes through the built-in rules; alerts go to the
+// security team as signed webhooks. The "SOC" here is a local receiver that checks the signature.
+const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
+const verifySignature = verifyWebhook({ secrets: [webhookSecret] });
+const received: string[] = [];
+const soc = createServer(async (req, res) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    const notification = (await verifySignature(req.headers, Buffer.concat(chunks).toString('utf8'))) as {
+      alerts: { ruleId: string; summary: string }[];
+    };
+    for (const alert of notification.alerts) {
+      received.push(alert.ruleId);
+      say(`  SOC webhook (signature verified): ${alert.ruleId}: ${alert.summary}`);
+    }
+    res.writeHead(204).end();
+  } catch (error) {
+    say(`  SOC webhook refused a request: ${failure(error)}`);
+    res.writeHead(401).end();
+  }
+});
+await new Promise<void>((resolve) => soc.listen(0, '127.0.0.1', resolve));
+const alerts = createAlerts({
+  bus,
+  store,
+  notifier: {
+    route: { receiver: 'soc', groupWaitMs: 0 },
+    receivers: {
+      soc: [
+        webhookChannel({
+          url: `http://127.0.0.1:${(soc.address() as AddressInfo).port}/secbot`,
+          secret: webhookSecret,
+        }),
+      ],
+    },
+  },
+});
 
 step('1. people log in (local users, Argon2id hashes)');
 const users = localDirectoryProvider({
@@ -71,7 +114,7 @@ const carl = await auth.authenticate(
 say(`  ana: ${ana.roles.join(', ')}   bo: ${bo.roles.join(', ')}   carl: ${carl.roles.join(', ')}`);
 
 step("2. someone guesses carl's password");
-for (let attempt = 1; attempt <= 4; attempt++) {
+for (let attempt = 1; attempt <= 5; attempt++) {
   const result = await auth
     .authenticate(
       { kind: 'password', username: 'carl', password: `guess-${attempt}` },
@@ -80,6 +123,10 @@ for (let attempt = 1; attempt <= 4; attempt++) {
     .then(() => unexpected('logged in'), failure);
   say(`  attempt ${attempt}: ${result}`);
 }
+await alerts.notifier.flush();
+await new Promise((resolve) => setTimeout(resolve, 200)); // the webhook arrives
+if (!received.includes('auth.brute-force.user'))
+  say(`  ${unexpected('no brute-force alert reached the SOC')}`);
 
 step('3. what each role may do (RBAC, default deny, explained)');
 const policy: PolicyDocument = {
@@ -150,6 +197,9 @@ await envelope.destroy({ tenant: 'acme' }, ana.id);
 say(
   `  after the tenant's erasure request (crypto-shredding): ${await envelope.openText(sealed, where).then(() => unexpected('opened'), failure)}`,
 );
+
+await alerts.close();
+soc.close();
 
 step('6. the audit trail recorded all of it, and proves nobody edited it');
 await audit.record({
