@@ -503,6 +503,32 @@ async function checkDualHazard(project) {
   ok('dual-package', '@secbot/core SecbotError instanceof works across its ESM and CJS copies');
 }
 
+// verifyAuditLog's worker threads load a script beside the bundle (dist/verify-worker.js or .cjs):
+// prove both builds find and run it from an installed package.
+const auditWorkerProbe = (flavour) => `
+const { mkdtempSync } = require('node:fs');
+const { join } = require('node:path');
+const { tmpdir } = require('node:os');
+(async () => {
+  const audit = ${flavour === 'esm' ? "await import('@secbot/audit')" : "require('@secbot/audit')"};
+  const path = join(mkdtempSync(join(tmpdir(), 'probe-')), 'audit.jsonl');
+  const key = 'k'.repeat(32);
+  const log = audit.createAuditLog({ sink: audit.fileSink({ path }), key });
+  for (let i = 0; i < 50; i++) await log.record({ actor: { id: 'u' + i }, action: 'probe', outcome: 'success' });
+  await log.close();
+  const report = await audit.verifyAuditLog({ path, key, workers: 2, chunkBytes: 1024 });
+  if (!report.ok || report.count !== 50) { console.error(JSON.stringify(report)); process.exit(1); }
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+/** @param {string} project */
+async function checkAuditWorkers(project) {
+  for (const flavour of /** @type {const} */ (['esm', 'cjs'])) {
+    await run('audit workers', process.execPath, ['-e', auditWorkerProbe(flavour)], { cwd: project });
+    ok('audit workers', `verifyAuditLog with worker threads from the installed ${flavour} build`);
+  }
+}
+
 // Typed usages of @secbot/core; each `@ts-expect-error` fails the check if the line is not an error.
 const esmConsumer = `import { createEventBus, createMemoryStore, SecbotError, type SecbotErrorCode } from '@secbot/core';
 import { createRequestInfo, type RequestInfo } from '@secbot/core/node';
@@ -683,6 +709,7 @@ async function main() {
   await install(workspaces, project);
   for (const ws of workspaces) await importAll(ws, project);
   if (workspaces.some((ws) => ws.name === '@secbot/core' && ws.dual)) await checkDualHazard(project);
+  if (workspaces.some((ws) => ws.name === '@secbot/audit')) await checkAuditWorkers(project);
 
   await typecheck(workspaces, project, 'esm');
   if (workspaces.some((ws) => ws.subpaths.some(([, target]) => hasRequireCondition(target)))) {

@@ -167,7 +167,7 @@ function compileSequence(
     types: [...new Set(steps.flatMap((step) => step.match.types))],
     handle(event, type, at) {
       let checkedAllow = false;
-      if (!state.idle) {
+      if (state.continuable) {
         for (let i = steps.length - 1; i >= 1; i--) {
           if (!(steps[i] as (typeof steps)[number]).match.test(event, type)) continue;
           if (!checkedAllow && allowed(event)) return;

@@ -221,10 +221,9 @@ export function createDetector(options: DetectorOptions): Detector {
     observe(event) {
       if (closed || typeof event !== 'object' || event === null) return;
       try {
-        // Read first, then check it is the event's own: most events match no rule at all.
-        const type = Reflect.get(event, 'type'); // see `own` in field-path.ts
+        const type = own(event, 'type');
         const rules = typeof type === 'string' ? index.get(type) : undefined;
-        if (rules === undefined || typeof type !== 'string' || !Object.hasOwn(event, 'type')) return;
+        if (rules === undefined || typeof type !== 'string') return;
         if (type === 'alert.raised') {
           const source = ownString(event, 'ruleId');
           if (source !== undefined && metaRuleIds.has(source)) return;

@@ -4,8 +4,35 @@ type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
 const maxCached = 65_536;
 
-/** A dotted quad already in canonical form (no leading zeros, each part 0-255). */
-const canonicalIpv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+/**
+ * Whether `text` is a dotted quad already in canonical form (four parts 0-255, no leading zeros),
+ * which groups as itself. A character loop: it runs on every address read, and beats a regular
+ * expression by several times.
+ */
+export function isCanonicalIpv4(text: string): boolean {
+  const length = text.length;
+  if (length < 7 || length > 15) return false;
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= length; i++) {
+    const code = i === length ? 46 : text.charCodeAt(i);
+    if (code === 46) {
+      if (digits === 0 || value > 255) return false;
+      parts += 1;
+      value = 0;
+      digits = 0;
+    } else if (code >= 48 && code <= 57) {
+      if (digits > 0 && value === 0) return false; // a leading zero
+      value = value * 10 + (code - 48);
+      digits += 1;
+      if (digits > 3) return false;
+    } else {
+      return false;
+    }
+  }
+  return parts === 4;
+}
 
 /** The group of values that are not addresses: they count together (fail closed), never apart. */
 export const invalidAddress = 'invalid';
@@ -58,7 +85,7 @@ export function createIpGrouper(ipv6Prefix: number): (value: unknown) => string 
   return (value) => {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string') return invalidAddress;
-    return canonicalIpv4.test(value) ? value : group(value);
+    return isCanonicalIpv4(value) ? value : group(value);
   };
 }
 

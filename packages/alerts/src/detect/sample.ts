@@ -42,6 +42,15 @@ export const sampleFields = [
   'direction',
 ] as const;
 
+/** Whether `oneLine` would leave `text` as it is: no control characters or line separators. */
+function isFlat(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029) return false;
+  }
+  return true;
+}
+
 /**
  * A flat, bounded copy of a scalar: strings on one line and cut, finite numbers, booleans.
  *
@@ -49,10 +58,12 @@ export const sampleFields = [
  */
 export function sampleValue(value: unknown): string | number | boolean | undefined {
   if (typeof value === 'string')
-    return oneLine(
-      value.length > 4 * maxSampleString ? value.slice(0, 4 * maxSampleString) : value,
-      maxSampleString,
-    );
+    return value.length <= maxSampleString && isFlat(value)
+      ? value
+      : oneLine(
+          value.length > 4 * maxSampleString ? value.slice(0, 4 * maxSampleString) : value,
+          maxSampleString,
+        );
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'boolean') return value;
   return undefined;

@@ -24,6 +24,8 @@ interface Progress extends Touched {
 export class SequenceState {
   private readonly groups: BoundedMap<Progress>;
   private readonly counts: readonly number[];
+  /** Keys of the groups past the first step (a subset of the groups' keys, kept small). */
+  private readonly later = new Set<string>();
 
   /**
    * @param runtime - Emitter and bounds.
@@ -42,9 +44,13 @@ export class SequenceState {
     return this.groups.size;
   }
 
-  /** Whether any group is part-way (a later step can only continue an existing group). */
-  get idle(): boolean {
-    return this.groups.size === 0;
+  /**
+   * Whether any group waits for a step after the first. Events of later steps can only continue
+   * such a group, so while there is none they are not even grouped (most groups never get past
+   * the first step: a success is rarely preceded by five failures).
+   */
+  get continuable(): boolean {
+    return this.later.size > 0;
   }
 
   /**
@@ -54,14 +60,17 @@ export class SequenceState {
    */
   observe(observation: Observation, step: number): boolean {
     const key = observation.key;
+    if (step > 0 && !this.later.has(key)) return false;
     let progress = this.groups.get(key);
     const at = Math.max(observation.at, progress?.last ?? Number.NEGATIVE_INFINITY);
     const expired = progress !== undefined && at - progress.start > this.rule.maxSpanMs;
     if (step > 0) {
+      if (progress === undefined) this.later.delete(key); // evicted
       if (progress === undefined || expired || progress.step !== step) return false;
     } else if (progress === undefined || expired) {
       progress = { touched: 0, step: 0, inStep: 0, total: 0, start: at, last: at, events: [] };
       this.groups.set(key, progress);
+      this.later.delete(key);
     } else if (progress.step !== 0) {
       return false;
     }
@@ -72,8 +81,14 @@ export class SequenceState {
     if (progress.inStep < (this.counts[step] ?? 1)) return true;
     progress.step += 1;
     progress.inStep = 0;
-    if (progress.step < this.counts.length) return true;
+    if (progress.step < this.counts.length) {
+      this.later.add(key);
+      // Stale keys (groups evicted past the first step) are dropped in bulk, rarely: amortised O(1).
+      if (this.later.size > 2 * this.runtime.maxKeys) this.forgetEvicted();
+      return true;
+    }
     this.groups.delete(key);
+    this.later.delete(key);
     this.runtime.emitter.fire({
       key,
       groupValues: observation.groupValues,
@@ -91,6 +106,13 @@ export class SequenceState {
     for (const [key, progress] of this.groups.entries()) {
       if (now - progress.start <= this.rule.maxSpanMs) break;
       this.groups.delete(key);
+      this.later.delete(key);
     }
+    this.forgetEvicted();
+  }
+
+  /** Drop keys of groups the bounded map evicted, so `later` stays within its bound. */
+  private forgetEvicted(): void {
+    for (const key of this.later) if (this.groups.peek(key) === undefined) this.later.delete(key);
   }
 }
