@@ -23,8 +23,11 @@ export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, fac
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues: ConfigIssue[] = result.error.issues.map((issue) => ({
-    path: formatPath(issue.path),
-    message: issue.message,
+    path: formatPath(issue.path, { maskKeys: true }),
+    message:
+      issue.code === 'unrecognized_keys'
+        ? `unknown option${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.map(keyName).join(', ')}`
+        : issue.message,
   }));
   const summary = issues.map((issue) => `${issue.path === '' ? '(options)' : issue.path}: ${issue.message}`);
   throw new SecbotError('CONFIG_INVALID', `${factory}: invalid options: ${summary.join('; ')}`, {
@@ -33,17 +36,36 @@ export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, fac
   });
 }
 
+// A key that reads like a name is shown; anything else (a URL, a token, free text used as a record
+// key by mistake) may be a secret and is replaced, so error messages and logs never carry it.
+const plainKey = /^[A-Za-z_$][A-Za-z0-9_$-]{0,47}$/;
+const keyName = (key: PropertyKey): string =>
+  typeof key === 'string' && plainKey.test(key) ? key : typeof key === 'number' ? String(key) : '[key]';
+
+/** Options of {@link formatPath}. */
+export interface FormatPathOptions {
+  /**
+   * Write segments that do not read like names (longer than 48 characters, or holding `:`, `/`,
+   * `.`, spaces and the like: a URL or a token used as a record key) as `[key]`, so the path cannot
+   * leak a secret into an error message. `parseOptions` sets it; documents whose keys are names a
+   * user must see (a policy's role names) leave it off. Default `false`.
+   */
+  readonly maskKeys?: boolean;
+}
+
 /**
  * Format a zod issue path as `a.b[0].c`.
  *
  * @param path - Path segments.
+ * @param options - Whether to mask keys that may be secrets.
  * @returns The dotted path; empty for the root.
  */
-export function formatPath(path: readonly PropertyKey[]): string {
+export function formatPath(path: readonly PropertyKey[], options: FormatPathOptions = {}): string {
+  const name = options.maskKeys === true ? keyName : (key: PropertyKey) => String(key);
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? String(segment) : `.${String(segment)}`;
+    else out += out === '' ? name(segment) : `.${name(segment)}`;
   }
   return out;
 }

@@ -69,6 +69,18 @@ export interface SecurityEventBus {
 const anyChannel = '*';
 
 /**
+ * The event object: the payload's own properties, then `type` and `ts`. `Object.assign` onto a
+ * fresh object gives events of one shape one hidden class; object spread here gave nearly every
+ * event its own on Node 20, which made each property read by a listener (the detector reads
+ * several per event) ~30x slower. A payload with an own `__proto__` key (from `JSON.parse`)
+ * takes the spread, which defines it as a plain property instead of setting the prototype.
+ */
+function buildEvent(type: string, payload: object, ts: number): object {
+  if (Object.hasOwn(payload, '__proto__')) return { ...payload, type, ts };
+  return Object.assign({}, payload, { type, ts });
+}
+
+/**
  * Create a security event bus.
  *
  * @param options - Clock for event timestamps.
@@ -140,7 +152,7 @@ export function createEventBus(options: EventBusOptions = {}): SecurityEventBus 
 
   return {
     emit(type, payload) {
-      const event = Object.freeze({ ...payload, type, ts: payload.ts ?? now() }) as unknown as SecurityEvent<
+      const event = Object.freeze(buildEvent(type, payload, payload.ts ?? now())) as unknown as SecurityEvent<
         typeof type
       >;
       emitter.emit(type, event);

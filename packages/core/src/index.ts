@@ -7,7 +7,14 @@
  */
 export type { AuditSink, AuditSinkState } from './audit-sink.js';
 export { type Clock, systemClock } from './clock.js';
-export { formatPath, parseOptions, type SecretInput, type SecretListOptions, secretList } from './config.js';
+export {
+  type FormatPathOptions,
+  formatPath,
+  parseOptions,
+  type SecretInput,
+  type SecretListOptions,
+  secretList,
+} from './config.js';
 export type { Decision, DecisionReason } from './decision.js';
 export {
   httpStatusByCode,

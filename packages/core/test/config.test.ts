@@ -85,6 +85,40 @@ describe('formatPath', () => {
     expect(formatPath(['roles', 'admin', 'allow', 2])).toBe('roles.admin.allow[2]');
     expect(formatPath([0, 'a'])).toBe('[0].a');
   });
+
+  it('with maskKeys, never writes a key that may be a secret: URLs, tokens and long keys become [key]', () => {
+    const masked = (path: PropertyKey[]) => formatPath(path, { maskKeys: true });
+    expect(masked(['receivers', 'https://hooks.slack.com/services/T0/B0/XXXX', 0])).toBe(
+      'receivers.[key][0]',
+    );
+    expect(masked(['labels', 'eyJhbGciOiJIUzI1NiJ9.e30.sig'])).toBe('labels.[key]');
+    expect(masked(['a'.repeat(49)])).toBe('[key]');
+    expect(masked([Symbol('s')])).toBe('[key]');
+    expect(masked(['rateLimits', 'pager-duty_1'])).toBe('rateLimits.pager-duty_1');
+    expect(formatPath(['roles', 'bad role'])).toBe('roles.bad role'); // names a user must see
+  });
+
+  it('parseOptions masks record keys in paths', () => {
+    const schema = z.object({ receivers: z.record(z.string(), z.array(z.number())) });
+    expect(() =>
+      parseOptions(schema, { receivers: { 'https://x.example/T/secret': ['no'] } }, 'thing'),
+    ).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ path: 'receivers.[key][0]' })] }));
+  });
+
+  it('names unknown options without echoing keys that may be secrets', () => {
+    const schema = z.strictObject({ a: z.number().optional() });
+    const error = (() => {
+      try {
+        parseOptions(schema, { b: 1, 'postgres://user:hunter2@db': 2 }, 'thing');
+      } catch (caught) {
+        return caught as SecbotError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toContain('unknown options: b, [key]');
+    expect(error.message).not.toContain('hunter2');
+  });
 });
 
 describe('secretList', () => {

@@ -35,6 +35,18 @@ describe('security event bus', () => {
     expect(event.ts).toBe(99);
   });
 
+  it("a payload with an own __proto__ key cannot set the event's prototype", () => {
+    const bus = createEventBus({ now: () => 5 });
+    const hostile = JSON.parse(
+      '{"provider":"x","method":"password","code":"AUTH_INVALID_CREDENTIALS","__proto__":{"ip":"10.9.9.9"}}',
+    );
+    const event = bus.emit('auth.failure', hostile);
+    expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+    expect(event.ip).toBeUndefined();
+    expect(Object.hasOwn(event, '__proto__')).toBe(true); // kept as plain data
+    expect(event).toMatchObject({ type: 'auth.failure', ts: 5, provider: 'x' });
+  });
+
   it('keeps delivering when a listener throws, and reports the error with the event', () => {
     const bus = createEventBus();
     const errors: Array<[unknown, SecurityEvent]> = [];

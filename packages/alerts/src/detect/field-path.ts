@@ -4,24 +4,18 @@ export type FieldReader = (event: object) => unknown;
 /** Most array elements a path looks into. */
 export const maxArrayElements = 64;
 
-const { getPrototypeOf, hasOwn, prototype: objectPrototype } = Object;
+const { hasOwn } = Object;
 const { get } = Reflect;
 
 /**
  * An own property's value; inherited properties (and getters) are never read.
  *
- * Events made with object spread (as the event bus makes them) tend to have a hidden class each,
- * so a property access (`value[key]`) misses V8's inline caches every time (~300 ns) and each
- * lookup by key costs ~50 ns. Hence `Reflect.get` (no inline cache) and, for plain objects, one
- * lookup instead of two: when the prototype is `Object.prototype` (or none) and that prototype has
- * no such key, whatever `Reflect.get` finds is the object's own.
+ * `Reflect.get` rather than `value[key]`: events made with object spread (as the event bus makes
+ * them) tend to have a hidden class each, so a property access misses V8's inline caches every
+ * time (~300 ns), while `Reflect.get` looks the key up directly (~40 ns).
  */
 export function own(value: unknown, key: string): unknown {
   if (typeof value !== 'object' || value === null) return undefined;
-  const proto = getPrototypeOf(value);
-  if (proto === null || (proto === objectPrototype && !hasOwn(objectPrototype, key))) {
-    return get(value, key);
-  }
   return hasOwn(value, key) ? get(value, key) : undefined;
 }
 
