@@ -39,7 +39,10 @@ export interface CommitPipeline {
 }
 
 interface InFlight {
-  readonly batch: CommitBatch;
+  /** The waiters and values of the batch; its lines belong to the sink once appended. */
+  readonly waiters: Waiter[];
+  readonly values: unknown[];
+  readonly lines: number;
   settled: boolean;
   error: unknown;
   failed: boolean;
@@ -60,7 +63,7 @@ export function createCommitPipeline(sink: AuditSink, options: CommitPipelineOpt
   let failure: SecbotError | undefined;
   let unwritten = 0;
 
-  const rejectBatch = (batch: CommitBatch, error: SecbotError): void => {
+  const rejectBatch = (batch: { readonly waiters: Waiter[] }, error: SecbotError): void => {
     for (const waiter of batch.waiters) waiter.reject(error);
   };
 
@@ -92,11 +95,11 @@ export function createCommitPipeline(sink: AuditSink, options: CommitPipelineOpt
       const done = inFlight.shift() as InFlight;
       if (failure === undefined && done.failed) fail(options.failed(done.error));
       if (failure !== undefined) {
-        rejectBatch(done.batch, failure);
+        rejectBatch(done, failure);
         continue;
       }
-      unwritten -= done.batch.lines.length;
-      const { waiters, values } = done.batch;
+      unwritten -= done.lines;
+      const { waiters, values } = done;
       for (let i = 0; i < waiters.length; i++) (waiters[i] as Waiter).resolve(values[i]);
     }
     pump();
@@ -104,11 +107,21 @@ export function createCommitPipeline(sink: AuditSink, options: CommitPipelineOpt
 
   const pump = (): void => {
     while (failure === undefined && inFlight.length < options.maxInFlight && waiting.length > 0) {
-      const entry: InFlight = { batch: take(), settled: false, error: undefined, failed: false };
+      const batch = take();
+      // Only the count is kept: the line strings can be collected as soon as the sink has encoded
+      // them, instead of surviving (and being copied by) garbage collections until the fsync.
+      const entry: InFlight = {
+        waiters: batch.waiters,
+        values: batch.values,
+        lines: batch.lines.length,
+        settled: false,
+        error: undefined,
+        failed: false,
+      };
       inFlight.push(entry);
       let appended: Promise<void>;
       try {
-        appended = sink.append(entry.batch.lines);
+        appended = sink.append(batch.lines);
       } catch (error) {
         appended = Promise.reject(error);
       }
