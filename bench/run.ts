@@ -1,12 +1,22 @@
 // Runs every benchmark in bench/ (or those whose path contains the first argument), one after
-// another in this one process, and prints each comparison with its ratio to the peer.
+// another, each file in a fresh Node process (so one benchmark's JIT state, inline caches and heap
+// cannot slow the next), and prints each comparison with its ratio to the peer. Ours and the peers
+// of one comparison always run in the same process, in the same run.
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { printEnvironment } from './harness.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const filter = process.argv[2] ?? '';
+const [filter = '', single] = process.argv.slice(2);
+
+if (filter === '--one' && single !== undefined) {
+  // a child: run one file
+  const module = (await import(pathToFileURL(single).href)) as { default: () => Promise<void> };
+  await module.default();
+  process.exit(0);
+}
 
 function find(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -24,8 +34,19 @@ if (files.length === 0) {
   process.exit(1);
 }
 printEnvironment();
+let failed = 0;
 for (const file of files) {
   console.log(`\n== ${relative(root, file)}`);
-  const module = (await import(pathToFileURL(file).href)) as { default: () => Promise<void> };
-  await module.default();
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--one', file],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (child.status !== 0) {
+    failed += 1;
+    console.log(`   (exited with ${child.status ?? child.signal})`);
+  }
 }
+process.exitCode = failed === 0 ? 0 : 1;
