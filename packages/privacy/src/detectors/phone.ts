@@ -23,7 +23,18 @@ const optionsSchema = z.object({
   countries: z.array(country).max(20).default([]),
 });
 
-const contextWords = ['phone', 'telephone', 'tel', 'call', 'mobile', 'cell', 'whatsapp', 'fax'] as const;
+const contextWords = [
+  'phone',
+  'telephone',
+  'tel',
+  'call',
+  'mobile',
+  'cell',
+  'whatsapp',
+  'fax',
+  'text',
+  'sms',
+] as const;
 
 /**
  * Finds telephone numbers (`PHONE`): international numbers written with `+` (`+44 20 7946 0958`,
@@ -35,7 +46,7 @@ const contextWords = ['phone', 'telephone', 'tel', 'call', 'mobile', 'cell', 'wh
  * only a plausible length), once per distinct number in a text. (libphonenumber-js's own
  * `findPhoneNumbersInText` takes seconds on hostile 100 KB inputs, so it is not used.)
  * Confidence is 0.6 for a valid international number and 0.5 for a valid formatted national
- * number, 0.35 more when a context word is near (`phone`, `call`, `mobile`, `tel`, ...); national
+ * number, 0.35 more when a context word is near (`phone`, `call`, `mobile`, `tel`, `text`, `sms`, ...); national
  * digits in one block are reported only with a context word near, at 0.65.
  *
  * Not reported: numbers invalid in every configured country; dates (`2024-05-12`, `12.05.2024`);
