@@ -31,6 +31,13 @@ export { urlCredentialsDetector } from './detectors/url-credentials.js';
 export { type UsItinDetectorOptions, usItinDetector } from './detectors/us-itin.js';
 export { type UsSsnDetectorOptions, usSsnDetector } from './detectors/us-ssn.js';
 export type { Detector, Finding, PiiType, ScanContext } from './finding.js';
+export { type Canary, type CanaryOptions, createCanary } from './injection/canary.js';
+export {
+  type InjectionDetectorOptions,
+  injectionDetector,
+  injectionKind,
+} from './injection/injection-detector.js';
+export type { InjectionKind } from './injection/injection-patterns.js';
 export {
   compileObjectRedactor,
   type ObjectRedactor,
@@ -42,6 +49,15 @@ export { applyOperator, type Operator } from './operators/operator.js';
 export { type OperatorMapOptions, operatorMap } from './operators/operator-map.js';
 export { type RedactOperatorOptions, redactOperator } from './operators/redact-operator.js';
 export { removeOperator } from './operators/remove-operator.js';
+export { createScanner } from './pipeline/scanner.js';
+export type {
+  ScanAction,
+  ScanCall,
+  ScanDirection,
+  Scanner,
+  ScannerOptions,
+  ScanResult,
+} from './pipeline/scanner-options.js';
 export { createScanContext, defaultContextWindow, scanText } from './scan-text.js';
 export {
   createPseudonymizer,

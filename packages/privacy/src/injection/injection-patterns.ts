@@ -81,7 +81,7 @@ const esAfter = any(['anteriores', 'previas', `de${S}arriba`, 'iniciales', `del$
 const limits = (words: readonly string[]): string => `${any(words)}${W1}`;
 const clause = '[^.!?\\n]{1,80}?';
 
-const sources: [Omit<InjectionPattern, 'regex'>, string][] = [
+const sources: [Omit<InjectionPattern, 'regex' | 'wordStart' | 'accept'>, string][] = [
   // Override: "ignore all previous instructions" and its translations.
   [
     { id: 'en-override', kind: 'override', confidence: 0.9 },
