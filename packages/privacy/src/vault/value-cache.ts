@@ -25,6 +25,11 @@ export class ValueCache {
     return undefined;
   }
 
+  /** Forget everything (keys were destroyed: nothing cached may outlive them). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   /** Hold `value` under `key` until `expiresAt`. */
   set(key: string, value: string, expiresAt: number): void {
     if (this.#maxEntries === 0) return;

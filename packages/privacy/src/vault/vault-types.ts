@@ -1,4 +1,4 @@
-import type { Clock, SecbotErrorCode, SecretInput, Store } from '@secbot/core';
+import type { Clock, SecbotErrorCode, SecretInput, SecurityEventBus, Store } from '@secbot/core';
 import type { Envelope } from '@secbot/crypto';
 
 /** Options of `createVault`. */
@@ -32,9 +32,15 @@ export interface VaultOptions {
   /**
    * How long a cached entry is trusted (never past the entry's own expiry): a tampered, deleted or
    * crypto-shredded entry may still be restored from this process's cache for this long, as the
-   * envelope's own key cache does. Default 60,000 ms; 0 turns the cache off.
+   * envelope's own key cache does. Default 60,000 ms; 0 turns the cache off. Give `bus` to have
+   * the cache emptied as soon as keys are destroyed.
    */
   readonly cacheTtlMs?: number;
+  /**
+   * The bus the envelope reports on: on `key.destroyed` (crypto-shredding) the cache is emptied at
+   * once, so no shredded value is restored from memory.
+   */
+  readonly bus?: SecurityEventBus;
   /** Clock, epoch ms (expiry checks and the default memory store). Default `Date.now`. */
   readonly now?: Clock;
 }

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import {
   type Clock,
   createMemoryStore,
+  eventBusSchema,
   isSecbotError,
   parseOptions,
   SecbotError,
@@ -44,6 +45,7 @@ const vaultOptionsSchema = z
     cacheSize: z.number().int().min(0).max(1_000_000).default(10_000),
     cacheTtlMs: z.number().int().min(0).max(hour).default(60_000),
     now: z.custom<Clock>((value) => typeof value === 'function', 'must be a function').optional(),
+    bus: eventBusSchema.optional(),
   })
   .strict();
 
@@ -99,6 +101,8 @@ export function createVault(options: VaultOptions): PseudonymVault {
   const store = config.store ?? createMemoryStore({ now });
   const cache = new ValueCache(config.cacheTtlMs === 0 ? 0 : config.cacheSize, now);
   const cacheUntil = (expiresAt: number): number => Math.min(expiresAt, now() + config.cacheTtlMs);
+  // Crypto-shredding must take effect at once: nothing opened before may be served from memory.
+  config.bus?.on('key.destroyed', () => cache.clear());
   const indexKeys = config.indexKey ?? [randomBytes(32)];
   // Length-prefixed, so no tenant or conversation id can forge another's key.
   const base = (tenant: string, conversationId: string): string =>

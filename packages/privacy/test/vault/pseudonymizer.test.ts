@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { isSecbotError } from '@secbot/core';
-import { secbotRejection } from '@secbot/test-utils';
+import { createEventBus, isSecbotError } from '@secbot/core';
+import { createEnvelope, localKeyProvider, memoryKeyringStore } from '@secbot/crypto';
+import { createManualClock, secbotRejection } from '@secbot/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createPseudonymizer } from '../../src/vault/pseudonymizer.js';
 import { createVault } from '../../src/vault/vault.js';
@@ -159,6 +160,28 @@ describe('tampered vault entries', () => {
     expect((await pseudonymizer.restore('<EMAIL_1>', { ...u2, user: 'bob' })).restored).toBe(0);
     const refused = await secbotRejection(pseudonymize(pseudonymizer, 'new@x.test', u1));
     expect(refused.code).toBe('CRYPTO_KEY_DESTROYED');
+  });
+});
+
+describe('crypto-shredding and the cache', () => {
+  it('with the bus, a destroyed key empties the cache: nothing shredded is restored from memory', async () => {
+    const clock = createManualClock();
+    const bus = createEventBus({ now: clock.now });
+    const envelope = createEnvelope({
+      keyProvider: localKeyProvider({ keys: [{ id: 'kek-test', key: randomBytes(32) }] }),
+      keyStore: memoryKeyringStore(),
+      keyScope: 'conversation',
+      now: clock.now,
+      bus,
+    });
+    const pseudonymizer = createPseudonymizer({ vault: createVault({ envelope, bus, now: clock.now }) });
+    const scope = { ...c1, user: 'ann' };
+    await pseudonymize(pseudonymizer, 'ann@x.test', scope);
+    expect((await pseudonymizer.restore('<EMAIL_1>', scope)).text).toBe('ann@x.test'); // warm cache
+    await envelope.destroy({ tenant: 'default', user: 'ann', conversation: 'conv-1' });
+    expect((await pseudonymizer.restore('<EMAIL_1>', scope)).unresolved).toEqual([
+      { placeholder: '<EMAIL_1>', reason: 'unopenable', code: 'CRYPTO_KEY_DESTROYED' },
+    ]);
   });
 });
 
