@@ -28,6 +28,32 @@ function validLocal(local: string): boolean {
   return local.length > 0 && !local.endsWith('.') && !local.includes('..');
 }
 
+// File extensions that are not top-level domains: `logo@2x.png` is an image name, not an address.
+// (`.zip` and `.mov` are real TLDs and stay.)
+const fileExtensions = new Set([
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'svg',
+  'webp',
+  'bmp',
+  'ico',
+  'tif',
+  'tiff',
+  'heic',
+  'pdf',
+  'txt',
+  'css',
+  'js',
+  'json',
+  'html',
+  'xml',
+  'csv',
+  'docx',
+  'xlsx',
+]);
+
 function validDomain(domain: string): boolean {
   const labels = domain.split('.');
   if (labels.length < 2) return false;
@@ -35,6 +61,7 @@ function validDomain(domain: string): boolean {
     if (label.length === 0 || label.length > 63 || label.startsWith('-') || label.endsWith('-')) return false;
   }
   const tld = labels[labels.length - 1] as string;
+  if (fileExtensions.has(tld.toLowerCase())) return false;
   return tld.startsWith('xn--') || /^[A-Za-z]{2,63}$/.test(tld);
 }
 
@@ -50,8 +77,9 @@ function validDomain(domain: string): boolean {
  * 0.1 more when a context word is near (`email`, `mail`, `contact`, ...).
  *
  * Not reported: quoted local parts, IP-literal domains (`user@[10.0.0.1]`), internationalised
- * (non-ASCII) addresses, single-label domains (`root@localhost`), numeric top-level domains, and
- * local parts or domains over the RFC 5321 limits.
+ * (non-ASCII) addresses, single-label domains (`root@localhost`), numeric top-level domains,
+ * file names whose "domain" ends in a file extension that is no TLD (`logo@2x.png`), and local
+ * parts or domains over the RFC 5321 limits.
  *
  * @param options - Extra context words.
  * @returns A detector named `email`.

@@ -36,6 +36,16 @@ const contextWords = [
   'sms',
 ] as const;
 
+// North American numbers are written 3-3-4 (`(212) 555-0182`, `212.555.0182`, `1-212-555-0182`);
+// other groupings of ten digits (`2025-0412-77`, a sample id) are not read as one. Other countries'
+// groupings vary too much to check.
+const nanp = new Set(['US', 'CA']);
+function fitsNationalGrouping(country: string, groups: readonly number[]): boolean {
+  if (groups.length === 1 || !nanp.has(country)) return true;
+  const shape = groups.join('-');
+  return shape === '3-3-4' || shape === '1-3-3-4';
+}
+
 /**
  * Finds telephone numbers (`PHONE`): international numbers written with `+` (`+44 20 7946 0958`,
  * any country) and national formats of the configured countries (`(212) 555-0182`,
@@ -49,7 +59,8 @@ const contextWords = [
  * number, 0.35 more when a context word is near (`phone`, `call`, `mobile`, `tel`, `text`, `sms`, ...); national
  * digits in one block are reported only with a context word near, at 0.65.
  *
- * Not reported: numbers invalid in every configured country; dates (`2024-05-12`, `12.05.2024`);
+ * Not reported: numbers invalid in every configured country; US and Canadian numbers whose digits
+ * are not grouped 3-3-4 (`2025-0412-77` is a sample id, not a Washington number); dates (`2024-05-12`, `12.05.2024`);
  * dotted version strings and addresses (`1.2.3.4567`); numbers glued to letters, to `#` (order
  * and ticket references), to currency signs, decimals or paths; and digits in one block without
  * a `+` unless a context word is near (those are usually order ids, not phone numbers).
@@ -74,9 +85,13 @@ export function phoneDetector(options?: PhoneDetectorOptions): Detector {
   );
   const countries = [...new Set([parsed.defaultCountry, ...parsed.countries])] as CountryCode[];
   const name = 'phone';
-  const valid = (normalised: string): boolean => {
+  const valid = (normalised: string, groups: readonly number[]): boolean => {
     if (normalised.startsWith('+')) return parsePhoneNumberFromString(normalised)?.isValid() === true;
-    return countries.some((code) => parsePhoneNumberFromString(normalised, code)?.isValid() === true);
+    return countries.some(
+      (code) =>
+        fitsNationalGrouping(code, groups) &&
+        parsePhoneNumberFromString(normalised, code)?.isValid() === true,
+    );
   };
   return {
     name,
@@ -90,10 +105,11 @@ export function phoneDetector(options?: PhoneDetectorOptions): Detector {
         const international = candidate.normalised.startsWith('+');
         const block = candidate.groups.length === 1 && !international;
         if (block && !context.near(candidate.start, candidate.end, words)) continue;
-        let ok = checked.get(candidate.normalised);
+        const key = `${candidate.normalised}/${candidate.groups.join('-')}`;
+        let ok = checked.get(key);
         if (ok === undefined) {
-          ok = valid(candidate.normalised);
-          checked.set(candidate.normalised, ok);
+          ok = valid(candidate.normalised, candidate.groups);
+          checked.set(key, ok);
         }
         if (!ok) continue;
         const base = international ? 0.6 : block ? 0.3 : 0.5;

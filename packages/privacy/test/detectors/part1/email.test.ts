@@ -26,6 +26,8 @@ describe('emailDetector', () => {
 
   it('does not report malformed or out-of-subset addresses', () => {
     for (const text of [
+      'logo@2x.png',
+      'see icon@3x.PNG in the build',
       'root@localhost',
       'a..b@example.com',
       'john.@example.com',

@@ -34,6 +34,12 @@ describe('phoneDetector', () => {
     expect(spans(us, 'ring 020 7946 0958 today')).toEqual([]);
   });
 
+  it('reads US numbers only in 3-3-4 groupings; other groupings of ten digits are ids', () => {
+    expect(spans(us, 'The lab results for sample 2025-0412-77 are in')).toEqual([]);
+    expect(spans(us, 'call 202-504-1277 today').map((s) => s.text)).toEqual(['202-504-1277']);
+    expect(spans(us, 'or 1-202-504-1277').map((s) => s.text)).toEqual(['1-202-504-1277']);
+  });
+
   it('ranks context over none', () => {
     const bare = only(us, 'it is (212) 555-0182').confidence;
     expect(only(us, 'phone: (212) 555-0182').confidence).toBeGreaterThan(bare);
