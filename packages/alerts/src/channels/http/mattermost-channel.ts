@@ -1,11 +1,8 @@
-import { parseOptions } from '@secbot/core';
-import { z } from 'zod';
 import type { AlertChannel, Notification } from '../../alert-channel.js';
 import { notificationTitle } from '../../render.js';
 import { alertBlocks, omittedLine } from './alert-blocks.js';
-import { type HttpChannelOptions, httpChannelShape } from './channel-options.js';
-import { httpPost } from './http-post.js';
-import { receiverUrlSchema } from './receiver-url.js';
+import type { HttpChannelOptions } from './channel-options.js';
+import { jsonWebhookChannel } from './json-webhook-channel.js';
 import { severityColor } from './severity-style.js';
 import { bounded, mattermostMarkdown } from './text-bounds.js';
 
@@ -23,8 +20,6 @@ const maxAlerts = 10;
 /** Mattermost posts hold 16,383 characters by default; text and attachment stay well under it. */
 const titleMax = 400;
 const bodyMax = 12_000;
-
-const schema = z.strictObject({ url: receiverUrlSchema, ...httpChannelShape });
 
 /**
  * The Mattermost incoming-webhook message for a notification: `text` (the title in bold) and one
@@ -67,19 +62,5 @@ export function mattermostMessage(notification: Notification): Record<string, un
  * ```
  */
 export function mattermostChannel(options: MattermostChannelOptions): AlertChannel {
-  const config = parseOptions(schema, options, 'mattermostChannel');
-  const name = config.name ?? 'mattermost';
-  return {
-    name,
-    send: (notification, { signal }) =>
-      httpPost({
-        channel: name,
-        url: config.url,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(mattermostMessage(notification)),
-        timeoutMs: config.timeoutMs,
-        signal,
-        now: config.now,
-      }),
-  };
+  return jsonWebhookChannel(options, 'mattermostChannel', 'mattermost', mattermostMessage);
 }

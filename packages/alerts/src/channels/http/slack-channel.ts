@@ -1,11 +1,8 @@
-import { parseOptions } from '@secbot/core';
-import { z } from 'zod';
 import type { AlertChannel, Notification } from '../../alert-channel.js';
 import { notificationTitle } from '../../render.js';
 import { alertBlocks, omittedLine } from './alert-blocks.js';
-import { type HttpChannelOptions, httpChannelShape } from './channel-options.js';
-import { httpPost } from './http-post.js';
-import { receiverUrlSchema } from './receiver-url.js';
+import type { HttpChannelOptions } from './channel-options.js';
+import { jsonWebhookChannel } from './json-webhook-channel.js';
 import { bounded, plainText, slackMrkdwn } from './text-bounds.js';
 
 /** Options of {@link slackChannel}. */
@@ -22,8 +19,6 @@ const maxSections = 10;
 /** Slack's limits: header text 150, section text 3,000 characters. */
 const headerMax = 150;
 const sectionMax = 3000;
-
-const schema = z.strictObject({ url: receiverUrlSchema, ...httpChannelShape });
 
 /**
  * The Slack incoming-webhook message for a notification: `text` (the title, used in
@@ -72,19 +67,5 @@ export function slackMessage(notification: Notification): Record<string, unknown
  * ```
  */
 export function slackChannel(options: SlackChannelOptions): AlertChannel {
-  const config = parseOptions(schema, options, 'slackChannel');
-  const name = config.name ?? 'slack';
-  return {
-    name,
-    send: (notification, { signal }) =>
-      httpPost({
-        channel: name,
-        url: config.url,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(slackMessage(notification)),
-        timeoutMs: config.timeoutMs,
-        signal,
-        now: config.now,
-      }),
-  };
+  return jsonWebhookChannel(options, 'slackChannel', 'slack', slackMessage);
 }

@@ -1,11 +1,8 @@
-import { parseOptions } from '@secbot/core';
-import { z } from 'zod';
 import type { AlertChannel, Notification } from '../../alert-channel.js';
 import { notificationSeverity, notificationTitle } from '../../render.js';
 import { alertBlocks, omittedLine } from './alert-blocks.js';
-import { type HttpChannelOptions, httpChannelShape } from './channel-options.js';
-import { httpPost } from './http-post.js';
-import { receiverUrlSchema } from './receiver-url.js';
+import type { HttpChannelOptions } from './channel-options.js';
+import { jsonWebhookChannel } from './json-webhook-channel.js';
 import { adaptiveCardText, bounded } from './text-bounds.js';
 
 /** Options of {@link teamsChannel}. */
@@ -22,8 +19,6 @@ export interface TeamsChannelOptions extends HttpChannelOptions {
 const maxAlerts = 8;
 const titleMax = 200;
 const blockMax = 2000;
-
-const schema = z.strictObject({ url: receiverUrlSchema, ...httpChannelShape });
 
 function titleColor(notification: Notification): string {
   if (notification.status === 'resolved') return 'Good';
@@ -93,19 +88,5 @@ export function teamsMessage(notification: Notification): Record<string, unknown
  * ```
  */
 export function teamsChannel(options: TeamsChannelOptions): AlertChannel {
-  const config = parseOptions(schema, options, 'teamsChannel');
-  const name = config.name ?? 'teams';
-  return {
-    name,
-    send: (notification, { signal }) =>
-      httpPost({
-        channel: name,
-        url: config.url,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(teamsMessage(notification)),
-        timeoutMs: config.timeoutMs,
-        signal,
-        now: config.now,
-      }),
-  };
+  return jsonWebhookChannel(options, 'teamsChannel', 'teams', teamsMessage);
 }
