@@ -1,16 +1,8 @@
+import { isWordAt } from './detectors/part2-text.js';
 import type { Detector, Finding, ScanContext } from './finding.js';
 
 /** Default number of characters around a match searched for context words. */
 export const defaultContextWindow = 40;
-
-const letterOrDigit = /[\p{L}\p{N}]/u;
-const isWordAt = (text: string, at: number): boolean => {
-  if (at < 0 || at >= text.length) return false;
-  const code = text.charCodeAt(at);
-  if (code < 128)
-    return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-  return letterOrDigit.test(text[at] as string);
-};
 
 /** Whether `word` (lower-case ASCII) occurs in `text` at `at`, ignoring ASCII case. */
 function matchesAt(text: string, at: number, word: string): boolean {
@@ -59,7 +51,7 @@ export function createScanContext(text: string): ScanContext {
         for (const word of words) {
           if (word.charCodeAt(0) !== code || at + word.length > to || !matchesAt(text, at, word)) continue;
           if (at < start && at + word.length > start) continue; // overlaps the span
-          if (!isWordAt(text, at - 1) && !isWordAt(text, at + word.length)) return true;
+          if (!isWordAt(text, at - 1, false) && !isWordAt(text, at + word.length, false)) return true;
         }
       }
       return false;

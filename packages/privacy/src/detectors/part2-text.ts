@@ -1,12 +1,17 @@
-// Character tests shared by the part-2 detectors. Internal: not exported from the package.
+// Character tests shared by the detectors, the scan context and the injection heuristics.
+// Internal: not exported from the package.
 
 const letterOrDigit = /[\p{L}\p{N}]/u;
 
-/** Whether the UTF-16 code unit at `index` is a letter, digit or `_` (false outside the text). */
-export function isWordAt(text: string, index: number): boolean {
+/**
+ * Whether the UTF-16 code unit at `index` is part of a letter or digit of any script (a surrogate
+ * half is judged by its whole code point), or `_` unless `underscore` is false (false outside the
+ * text).
+ */
+export function isWordAt(text: string, index: number, underscore = true): boolean {
   if (index < 0 || index >= text.length) return false;
   const code = text.charCodeAt(index);
-  if (code < 128) return isAsciiAlnum(code) || code === 95;
+  if (code < 128) return isAsciiAlnum(code) || (underscore && code === 95);
   if (code >= 0x2000 && code <= 0x206f) return false; // general punctuation, spaces, invisible controls
   if (code < 0xd800 || code > 0xdfff) return letterOrDigit.test(text.charAt(index));
   // A surrogate half: test the whole code point it belongs to.

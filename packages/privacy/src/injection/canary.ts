@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { parseOptions, type SecretInput, secretList } from '@secbot/core';
 import { z } from 'zod';
+import { isAsciiAlnum } from '../detectors/part2-text.js';
 import type { Detector, Finding } from '../finding.js';
 
 /** Options of {@link createCanary}. */
@@ -77,10 +78,8 @@ function base64Forms(token: string): string[] {
   return [...forms];
 }
 
-const isAlnum = (code: number): boolean =>
-  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 const isBase64 = (code: number): boolean =>
-  isAlnum(code) || code === 43 || code === 47 || code === 45 || code === 95;
+  isAsciiAlnum(code) || code === 43 || code === 47 || code === 45 || code === 95;
 const lower = (code: number): number => (code >= 65 && code <= 90 ? code + 32 : code);
 
 /** The Knuth-Morris-Pratt failure table of `pattern`. */
@@ -107,7 +106,7 @@ function spacedMatches(text: string, letters: string, table: Int32Array): [numbe
   let gap = 0;
   for (let at = 0; at < text.length; at++) {
     const code = lower(text.charCodeAt(at));
-    if (!isAlnum(code)) {
+    if (!isAsciiAlnum(code)) {
       gap += 1;
       if (gap > 3) matched = 0;
       continue;
